@@ -1,0 +1,6 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  displayName: 'api',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/apps/api',
+};

@@ -1,0 +1,52 @@
+import nx from '@nx/eslint-plugin';
+
+/**
+ * The allowed edges between projects (see README "Projects"). A project may
+ * only import projects whose tags are listed for one of its own tags.
+ */
+const sourceConstraints = [
+  { sourceTag: 'type:lambda', onlyDependOnLibsWithTags: ['type:data'] },
+  { sourceTag: 'type:data', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:infra', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:data'] },
+  { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['*'] },
+];
+
+/** Tests may also use the harness. */
+const testConstraints = sourceConstraints.map((c) =>
+  c.sourceTag === 'type:lambda' || c.sourceTag === 'type:infra' || c.sourceTag === 'type:data'
+    ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] }
+    : c,
+);
+
+const boundaries = (depConstraints) => [
+  'error',
+  { enforceBuildableLibDependency: true, allow: [], depConstraints },
+];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  {
+    ignores: ['**/dist', '**/node_modules', '**/coverage', '**/.nx', '**/cdk.out', 'tmp', '.local'],
+  },
+  {
+    files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries(sourceConstraints),
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.test.ts', '**/jest.config.js'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries(testConstraints),
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+];
