@@ -1,0 +1,38 @@
+import { ConfigError, loadConfig } from './config';
+
+const valid = {
+  DB_SECRET_ID: 'serverless-app-rds-secret',
+  DB_HOST: 'serverless-app-rds-proxy.proxy-abc.us-east-1.rds.amazonaws.com',
+  DB_NAME: 'app',
+};
+
+describe('loadConfig', () => {
+  it('reads a valid environment with defaults', () => {
+    expect(loadConfig(valid)).toEqual({
+      secretId: 'serverless-app-rds-secret',
+      dbHost: valid.DB_HOST,
+      dbPort: 3306,
+      dbName: 'app',
+      dbTls: 'verify',
+      logLevel: 'INFO',
+    });
+  });
+
+  it('defaults TLS off for a loopback host', () => {
+    expect(loadConfig({ ...valid, DB_HOST: '127.0.0.1', DB_PORT: '33061' })).toMatchObject({ dbTls: 'off', dbPort: 33061 });
+  });
+
+  it.each([
+    [{ ...valid, DB_SECRET_ID: undefined }, 'DB_SECRET_ID is required but not set'],
+    [{ ...valid, DB_HOST: '  ' }, 'DB_HOST is required but not set'],
+    [{ ...valid, DB_NAME: '' }, 'DB_NAME is required but not set'],
+    [{ ...valid, DB_PORT: '3306x' }, 'DB_PORT must be a port number between 1 and 65535, got "3306x"'],
+    [{ ...valid, DB_PORT: '70000' }, 'DB_PORT must be a port number'],
+    [{ ...valid, DB_TLS: 'maybe' }, 'DB_TLS must be one of verify, off, got "maybe"'],
+    [{ ...valid, DB_TLS: 'off' }, 'DB_TLS may be "off" only for a loopback DB_HOST'],
+    [{ ...valid, LOG_LEVEL: 'TRACE' }, 'LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR'],
+  ])('rejects %j naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
