@@ -1,1 +1,3 @@
-export * from './mysql/types';
+export * from './mysql';
+export * from './events';
+export * from './secrets-manager';

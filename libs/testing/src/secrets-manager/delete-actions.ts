@@ -1,0 +1,31 @@
+/** DeleteSecret (scheduled, or at once with ForceDeleteWithoutRecovery) and RestoreSecret. */
+import { epoch, SECRET_ID, type ActionHandler } from './action-support';
+import { invalidParameter } from './errors';
+import { optionalBoolean, optionalInteger, requiredString } from './input';
+
+export const deleteSecret: ActionHandler = (body, ctx) => {
+  const secretId = requiredString(body, 'SecretId', SECRET_ID);
+  const window = optionalInteger(body, 'RecoveryWindowInDays', 7, 30);
+  const force = optionalBoolean(body, 'ForceDeleteWithoutRecovery') ?? false;
+  if (force && window !== undefined) {
+    throw invalidParameter("You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
+  }
+  const record = ctx.resolve(secretId, { includeDeleted: true });
+  if (force) {
+    ctx.store.remove(record);
+    return { ARN: record.arn, Name: record.name, DeletionDate: epoch(ctx.now) };
+  }
+  if (!record.deletedDate) {
+    record.deletedDate = ctx.now;
+    record.lastChangedDate = ctx.now;
+  }
+  const deletion = new Date(record.deletedDate.getTime() + (window ?? 30) * 86_400_000);
+  return { ARN: record.arn, Name: record.name, DeletionDate: epoch(deletion) };
+};
+
+export const restoreSecret: ActionHandler = (body, ctx) => {
+  const record = ctx.resolve(requiredString(body, 'SecretId', SECRET_ID), { includeDeleted: true });
+  record.deletedDate = undefined;
+  record.lastChangedDate = ctx.now;
+  return { ARN: record.arn, Name: record.name };
+};
