@@ -42,7 +42,7 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.test.ts', '**/jest.config.js'],
+    files: ['**/*.spec.ts', '**/*.test.ts', '**/*.test-util.ts', '**/jest.config.js'],
     rules: {
       '@nx/enforce-module-boundaries': boundaries(testConstraints),
     },
