@@ -1,0 +1,14 @@
+const LEADING_NOISE = /^(?:\s+|--[^\n]*(?:\n|$)|#[^\n]*(?:\n|$)|\/\*(?!!)[\s\S]*?\*\/)*/;
+const READ_VERBS = new Set(['SELECT', 'SHOW', 'DESCRIBE', 'DESC', 'EXPLAIN']);
+/** Reads with side effects or locks: never replayed. */
+const SIDE_EFFECTS = /\b(INTO|FOR\s+UPDATE|LOCK\s+IN\s+SHARE\s+MODE|FOR\s+SHARE|NEXTVAL|SETVAL|LASTVAL|GET_LOCK|RELEASE_LOCK|RELEASE_ALL_LOCKS|SLEEP|BENCHMARK)\b/i;
+
+/**
+ * True when a statement only reads, so running it again after a lost
+ * connection cannot change anything. Conservative: when unsure, false.
+ */
+export function isReplayableRead(sql: string): boolean {
+  const body = sql.replace(LEADING_NOISE, '');
+  const verb = /^\(*\s*([A-Za-z]+)/.exec(body)?.[1]?.toUpperCase();
+  return verb !== undefined && READ_VERBS.has(verb) && !SIDE_EFFECTS.test(body);
+}
