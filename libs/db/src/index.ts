@@ -5,3 +5,4 @@ export * from './logger';
 export { isLoopback, resolveTls, type TlsOption } from './tls';
 export type { RetryOptions } from './retry';
 export * from './pinning';
+export * from './migrations';
