@@ -218,8 +218,9 @@ class ProxyPoolClient implements DbClient {
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     this.assertOpen();
-    const lease = await this.acquire();
+    const lease = await this.begin();
     let healthy = true;
+    let open = true;
     const send = async (sql: string, params: readonly unknown[], options: StatementOptions) => {
       try {
         return await this.send(lease.connection, sql, params, options);
@@ -228,20 +229,23 @@ class ProxyPoolClient implements DbClient {
         throw err;
       }
     };
-    try {
-      await send('START TRANSACTION', [], {});
-    } catch (err) {
-      this.finish(lease, healthy);
-      throw this.outcomeError(err, 'START TRANSACTION', false);
-    }
-    let open = true;
     const guarded = async (sql: string, params: readonly unknown[] = [], options: StatementOptions = {}) => {
       if (!open) throw new DatabaseError('transaction handle used after the transaction ended');
       this.checkPinning(sql, params);
       try {
         return await send(sql, params, options);
       } catch (err) {
-        throw this.outcomeError(err, sql, true);
+        const kind = classify(err);
+        if (kind === 'connection-lost' || kind === 'closed') {
+          // Before COMMIT the server rolls an interrupted transaction back: nothing took effect.
+          throw new DatabaseUnavailableError('connection lost during the transaction; the server rolled it back', {
+            ...driverInfo(err),
+            cause: err,
+            attempts: 1,
+            retryAfterSeconds: 1,
+          });
+        }
+        throw this.outcomeError(err, sql);
       }
     };
     const tx: Queryable = {
@@ -254,7 +258,7 @@ class ProxyPoolClient implements DbClient {
       try {
         await send('COMMIT', [], {});
       } catch (err) {
-        throw this.outcomeError(err, 'COMMIT', false);
+        throw this.outcomeError(err, 'COMMIT');
       }
       this.finish(lease, healthy);
       return result;
@@ -262,11 +266,31 @@ class ProxyPoolClient implements DbClient {
       open = false;
       if (healthy) {
         await send('ROLLBACK', [], {}).catch((rollbackError: unknown) => {
+          healthy = false;
           this.logger.warn('rollback failed; closing the connection', { ...driverInfo(rollbackError) });
         });
       }
       this.finish(lease, healthy);
       throw err;
+    }
+  }
+
+  /** A connection with a transaction started; retried when the connection proves dead before anything ran. */
+  private async begin(): Promise<Lease> {
+    for (let tries = 1; ; tries++) {
+      const lease = await this.acquire();
+      try {
+        await this.send(lease.connection, 'START TRANSACTION', [], {});
+        return lease;
+      } catch (err) {
+        const kind = classify(err);
+        this.finish(lease, kind === 'other');
+        if ((kind === 'connection-lost' || kind === 'closed') && tries < 3) {
+          this.counters.staleConnectionsReplaced++;
+          continue;
+        }
+        throw this.outcomeError(err, 'START TRANSACTION');
+      }
     }
   }
 
@@ -319,22 +343,22 @@ class ProxyPoolClient implements DbClient {
           this.logger.warn('database connection lost during a read; running it again on a new connection', { ...driverInfo(err) });
           continue;
         }
-        throw this.outcomeError(err, sql, true);
+        throw this.outcomeError(err, sql);
       }
     }
   }
 
   /** Maps a failure of a statement that may have reached the server. */
-  private outcomeError(err: unknown, sql: string, mayHaveRun: boolean): DatabaseError {
+  private outcomeError(err: unknown, sql: string): DatabaseError {
     const kind = classify(err);
     if (kind === 'timeout') {
       return new QueryTimeoutError('statement timed out; the connection was closed and the outcome is unknown', { ...driverInfo(err), cause: err });
     }
     if (kind === 'connection-lost' || kind === 'closed') {
-      const verb = firstWord(sql);
-      return mayHaveRun
-        ? new StatementOutcomeUnknownError(`connection lost while running ${verb}; it may or may not have taken effect and was not retried`, { ...driverInfo(err), cause: err })
-        : new StatementOutcomeUnknownError(`connection lost during ${verb}; the transaction's outcome is unknown`, { ...driverInfo(err), cause: err });
+      return new StatementOutcomeUnknownError(
+        `connection lost while running ${firstWord(sql)}; it may or may not have taken effect and was not retried`,
+        { ...driverInfo(err), cause: err },
+      );
     }
     return statementError(err);
   }

@@ -175,6 +175,50 @@ describe('only safe retries', () => {
   });
 });
 
+describe('transactions and lost connections', () => {
+  it('reports a connection lost mid-transaction as rolled back (safe to retry) and keeps working', async () => {
+    db = clientFor(server);
+
+    const error = await db
+      .transaction(async (tx) => {
+        await tx.run('INSERT INTO writes (token) VALUES (?)', ['in-tx']);
+        killWhileFrozen(server);
+        await tx.run('INSERT INTO writes (token) VALUES (?)', ['in-tx-2']);
+      })
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(DatabaseUnavailableError);
+    expect((error as Error).message).toBe('connection lost during the transaction; the server rolled it back');
+    expect(await server.query(`SELECT token FROM ${server.database}.writes`)).toEqual([]);
+    await db.transaction((tx) => tx.run('INSERT INTO writes (token) VALUES (?)', ['next']));
+    expect(await server.query(`SELECT token FROM ${server.database}.writes`)).toEqual([{ token: 'next' }]);
+  });
+
+  it('reports a COMMIT on a lost connection as outcome unknown', async () => {
+    db = clientFor(server);
+
+    const error = await db
+      .transaction(async (tx) => {
+        await tx.run('INSERT INTO writes (token) VALUES (?)', ['commit-lost']);
+        killWhileFrozen(server);
+      })
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(StatementOutcomeUnknownError);
+    expect((error as Error).message).toMatch(/while running COMMIT; it may or may not have taken effect/);
+  });
+
+  it('starts a transaction on a fresh connection when the pooled one died while frozen', async () => {
+    db = clientFor(server, { pool: { validateAfterIdleMs: 3_600_000 } });
+    await db.query('SELECT 1');
+
+    killWhileFrozen(server);
+    await db.transaction((tx) => tx.run('INSERT INTO writes (token) VALUES (?)', ['fresh']));
+
+    expect(await server.query(`SELECT token FROM ${server.database}.writes`)).toEqual([{ token: 'fresh' }]);
+  });
+});
+
 describe('no leaks', () => {
   it('holds no connection beyond the pool after thousands of queries with injected failures', async () => {
     db = clientFor(server, { pool: { connectionLimit: 2 } });
