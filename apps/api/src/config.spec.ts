@@ -15,6 +15,20 @@ describe('loadConfig', () => {
       dbName: 'app',
       dbTls: 'verify',
       logLevel: 'INFO',
+      secretCacheTtlMs: 900_000,
+      iamAuth: undefined,
+      pinning: 'warn',
+    });
+  });
+
+  it('turns the pinning guard off in production', () => {
+    expect(loadConfig({ ...valid, NODE_ENV: 'production' }).pinning).toBe('off');
+  });
+
+  it('reads IAM auth settings', () => {
+    expect(loadConfig({ ...valid, DB_IAM_AUTH: 'true', DB_USER: 'app', AWS_REGION: 'eu-west-1', SECRET_CACHE_TTL_MS: '60000' })).toMatchObject({
+      iamAuth: { username: 'app', region: 'eu-west-1' },
+      secretCacheTtlMs: 60_000,
     });
   });
 
@@ -31,6 +45,13 @@ describe('loadConfig', () => {
     [{ ...valid, DB_TLS: 'maybe' }, 'DB_TLS must be one of verify, off, got "maybe"'],
     [{ ...valid, DB_TLS: 'off' }, 'DB_TLS may be "off" only for a loopback DB_HOST'],
     [{ ...valid, LOG_LEVEL: 'TRACE' }, 'LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR'],
+    [{ ...valid, SECRET_CACHE_TTL_MS: '10' }, 'SECRET_CACHE_TTL_MS must be a whole number between 1000 and 86400000, got "10"'],
+    [{ ...valid, SECRET_CACHE_TTL_MS: '1e6' }, 'SECRET_CACHE_TTL_MS must be a whole number'],
+    [{ ...valid, DB_IAM_AUTH: 'yes' }, 'DB_IAM_AUTH must be one of true, false'],
+    [{ ...valid, DB_PINNING_GUARD: 'loud' }, 'DB_PINNING_GUARD'],
+    [{ ...valid, DB_IAM_AUTH: 'true', AWS_REGION: 'eu-west-1' }, 'DB_USER is required but not set'],
+    [{ ...valid, DB_IAM_AUTH: 'true', DB_USER: 'app' }, 'AWS_REGION is required but not set'],
+    [{ ...valid, DB_HOST: '127.0.0.1', DB_IAM_AUTH: 'true', DB_USER: 'app', AWS_REGION: 'x' }, 'DB_IAM_AUTH needs TLS'],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

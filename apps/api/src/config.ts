@@ -1,3 +1,5 @@
+import { defaultPinningMode, type PinningMode } from '@serverless-app/db';
+
 /** What the Lambda needs to know, read once at cold start. */
 export interface ApiConfig {
   /** Name or ARN of the Secrets Manager secret holding the database credentials. */
@@ -9,6 +11,12 @@ export interface ApiConfig {
   /** Verify the server's TLS certificate; off only against loopback. */
   dbTls: 'verify' | 'off';
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** How long the secret is cached before it is fetched again (it is also re-fetched when the database rejects it). */
+  secretCacheTtlMs: number;
+  /** IAM database authentication: the user to sign tokens for, and the region. */
+  iamAuth: { username: string; region: string } | undefined;
+  /** RDS Proxy pinning guard mode: from `DB_PINNING_GUARD`, else `off` when `NODE_ENV=production`, `warn` elsewhere. */
+  pinning: PinningMode;
 }
 
 /** A missing or malformed environment variable; the message names it. */
@@ -48,6 +56,24 @@ function port(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be a whole number between ${min} and ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function pinningMode(env: Env): PinningMode {
+  try {
+    return defaultPinningMode(env);
+  } catch (cause) {
+    const variable = (cause as { variable?: string }).variable ?? 'DB_PINNING_GUARD';
+    throw new ConfigError(variable, (cause as Error).message.replace(new RegExp(`^${variable}\\s*`), ''));
+  }
+}
+
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1)$/;
 
 /**
@@ -57,7 +83,9 @@ const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1)$/;
  *
  * Variables: `DB_SECRET_ID` (required), `DB_HOST` (required), `DB_PORT` (3306),
  * `DB_NAME` (required), `DB_TLS` (`verify`, or `off` for loopback hosts only;
- * default `verify`, `off` on loopback), `LOG_LEVEL` (`INFO`).
+ * default `verify`, `off` on loopback), `LOG_LEVEL` (`INFO`),
+ * `SECRET_CACHE_TTL_MS` (900000), `DB_IAM_AUTH` (`false`; with `true`,
+ * `DB_USER` and `AWS_REGION` are required).
  *
  * @example
  * const config = loadConfig(); // throws ConfigError('DB_HOST is required but not set')
@@ -69,6 +97,8 @@ export function loadConfig(env: Env = process.env): ApiConfig {
   if (dbTls === 'off' && !loopback) {
     throw new ConfigError('DB_TLS', `may be "off" only for a loopback DB_HOST, not "${dbHost}"`);
   }
+  const iam = oneOf(env, 'DB_IAM_AUTH', ['true', 'false'] as const, 'false') === 'true';
+  if (iam && dbTls === 'off') throw new ConfigError('DB_IAM_AUTH', 'needs TLS; it cannot be used with DB_TLS=off');
   return {
     secretId: required(env, 'DB_SECRET_ID'),
     dbHost,
@@ -76,5 +106,8 @@ export function loadConfig(env: Env = process.env): ApiConfig {
     dbName: required(env, 'DB_NAME'),
     dbTls,
     logLevel: oneOf(env, 'LOG_LEVEL', ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const, 'INFO'),
+    secretCacheTtlMs: integer(env, 'SECRET_CACHE_TTL_MS', 900_000, 1_000, 86_400_000),
+    iamAuth: iam ? { username: required(env, 'DB_USER'), region: required(env, 'AWS_REGION') } : undefined,
+    pinning: pinningMode(env),
   };
 }

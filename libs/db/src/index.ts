@@ -6,3 +6,4 @@ export { isLoopback, resolveTls, type TlsOption } from './tls';
 export type { RetryOptions } from './retry';
 export * from './pinning';
 export * from './migrations';
+export { cachedTokenSource, type IamAuthOptions, type IamTokenSource, rdsIamTokenSource } from './iam-auth';

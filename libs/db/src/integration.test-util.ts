@@ -35,7 +35,10 @@ export function countingCredentials(initial: DbCredentials) {
 /** Captures everything logged, for assertions. */
 export function captureLogger() {
   const lines: Array<{ level: string; message: string; attributes?: Record<string, unknown> }> = [];
-  const at = (level: string) => (message: string, attributes?: Record<string, unknown>) => lines.push({ level, message, attributes });
+  const at =
+    (level: string) =>
+    (message: string, ...attributes: Array<Record<string, unknown>>) =>
+      void lines.push({ level, message, attributes: Object.assign({}, ...attributes) });
   const logger: DbClientLogger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
   return { logger, lines, text: () => JSON.stringify(lines) };
 }

@@ -7,10 +7,10 @@
  * createDbClient({ ...options, logger: new Logger({ serviceName: 'api' }) });
  */
 export interface DbClientLogger {
-  debug(message: string, attributes?: Record<string, unknown>): void;
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-  error(message: string, attributes?: Record<string, unknown>): void;
+  debug(message: string, ...attributes: Array<Record<string, unknown>>): void;
+  info(message: string, ...attributes: Array<Record<string, unknown>>): void;
+  warn(message: string, ...attributes: Array<Record<string, unknown>>): void;
+  error(message: string, ...attributes: Array<Record<string, unknown>>): void;
 }
 
 const discard = (): void => undefined;
