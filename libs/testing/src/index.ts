@@ -1,3 +1,4 @@
 export * from './mysql';
 export * from './events';
 export * from './secrets-manager';
+export * from './backend';
