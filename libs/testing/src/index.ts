@@ -2,3 +2,4 @@ export * from './mysql';
 export * from './events';
 export * from './secrets-manager';
 export * from './backend';
+export * from './gateway';

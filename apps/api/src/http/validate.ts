@@ -19,7 +19,8 @@ export function validate<S extends v.GenericSchema>(schema: S, input: unknown, m
   if (result.success) return result.output;
   const details: InputProblem[] = result.issues.slice(0, 20).map((issue) => {
     const path = v.getDotPath(issue) ?? (issue.kind === 'schema' && issue.type === 'strict_object' ? String(issue.input) : undefined);
-    return { path: [at, path].filter(Boolean).join('.') || '(body)', message: problemText(issue) };
+    const where = [at, path].filter(Boolean).join('.') || '(body)';
+    return { path: where.length > 100 ? `${where.slice(0, 100)}…` : where, message: problemText(issue) };
   });
   throw invalidInput(message, details);
 }

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { DbClient } from '@serverless-app/db';
 import { header } from '../http/headers';
+import { invalidInput } from '../http/http-error';
 import { jsonBody } from '../http/json-body';
 import { json, noContent } from '../http/response';
 import type { HttpEvent, Route, RouteHandler } from '../http/router';
@@ -10,6 +11,14 @@ import * as items from './items.service';
 
 const idOf = (event: HttpEvent) => validate(ItemId, event.pathParameters?.['id'], 'invalid item id', 'id');
 const stageOf = (event: HttpEvent) => event.requestContext.stage;
+
+/** The query string, refusing a repeated key (`?limit=1&limit=2`) rather than silently taking one value. */
+function singleValuedQuery(event: HttpEvent): Record<string, string | undefined> {
+  const multi = 'multiValueQueryStringParameters' in event ? event.multiValueQueryStringParameters : null;
+  const repeated = Object.entries(multi ?? {}).find(([, values]) => (values?.length ?? 0) > 1);
+  if (repeated) throw invalidInput('invalid query string', [{ path: repeated[0].slice(0, 100), message: 'must be given once' }]);
+  return event.queryStringParameters ?? {};
+}
 
 /**
  * The `/items` routes: input validated at the edge, then the service. Only the
@@ -29,7 +38,7 @@ export function itemRoutes(getDb: () => Promise<DbClient>): Route[] {
     return json(201, item, headers);
   };
   const list: RouteHandler = async (event) => {
-    const query = validate(ListItemsQuery, event.queryStringParameters ?? {}, 'invalid query string');
+    const query = validate(ListItemsQuery, singleValuedQuery(event), 'invalid query string');
     return json(200, await items.listItems(await getDb(), query.limit, query.cursor));
   };
   const get: RouteHandler = async (event) => json(200, await items.getItem(await getDb(), idOf(event)));

@@ -14,15 +14,20 @@ export function startBackend(): Promise<LocalBackend> {
   return startLocalBackend({ migrate: (app) => migrate({ connection: app, migrations: loadMigrations(MIGRATIONS_DIR) }) });
 }
 
-/** Captures what the logger writes (JSON lines on stdout). */
-export function captureStdout() {
+/** Captures what the logger writes: JSON lines on stdout (debug, info) and stderr (warn, error). */
+export function captureLogs() {
   const lines: string[] = [];
-  const original = process.stdout.write.bind(process.stdout);
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    lines.push(...String(chunk).split('\n').filter(Boolean));
-    return (original as (...a: unknown[]) => boolean)(chunk, ...rest) || true;
-  }) as typeof process.stdout.write);
-  return { lines, restore: () => spy.mockRestore(), json: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+  const spies = [process.stdout, process.stderr].map((stream) => {
+    return jest.spyOn(stream, 'write').mockImplementation(((chunk: string | Uint8Array) => {
+      lines.push(...String(chunk).split('\n').filter((l) => l.startsWith('{')));
+      return true;
+    }) as typeof stream.write);
+  });
+  return {
+    lines,
+    restore: () => spies.forEach((spy) => spy.mockRestore()),
+    json: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 /**

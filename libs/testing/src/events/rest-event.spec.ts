@@ -63,6 +63,15 @@ describe('restApiEvent', () => {
     expect(event.requestContext.requestTimeEpoch).toBe(Date.UTC(2026, 1, 3, 4, 5, 6));
   });
 
+  it('keeps wire keys such as __proto__ as plain own properties', () => {
+    const query = Object.fromEntries([['__proto__', ['a', 'b']]]);
+    const event = restApiEvent({ query });
+
+    expect(Object.getPrototypeOf(event.multiValueQueryStringParameters)).toBe(Object.prototype);
+    expect(Object.keys(event.multiValueQueryStringParameters ?? {})).toEqual(['__proto__']);
+    expect(event.queryStringParameters?.['__proto__']).toBe('b');
+  });
+
   it('rejects a path without a leading slash', () => {
     expect(() => restApiEvent({ path: 'items' })).toThrow('path must start with "/"');
   });

@@ -88,12 +88,19 @@ export function normalise(options: HttpEventOptions): NormalisedRequest {
   };
 }
 
-/** Groups pairs by key; `null` when there are none, as API Gateway sends. */
+/**
+ * Groups pairs by key; `null` when there are none, as API Gateway sends. Keys come from the wire
+ * (`?__proto__=x`), so they are collected in a Map and become own properties of a plain object.
+ */
 export function groupPairs(pairs: Array<[string, string]>): Record<string, string[]> | null {
   if (pairs.length === 0) return null;
-  const grouped: Record<string, string[]> = {};
-  for (const [key, value] of pairs) (grouped[key] ??= []).push(value);
-  return grouped;
+  const grouped = new Map<string, string[]>();
+  for (const [key, value] of pairs) {
+    const values = grouped.get(key);
+    if (values) values.push(value);
+    else grouped.set(key, [value]);
+  }
+  return Object.fromEntries(grouped);
 }
 
 /** `10/Feb/2026:13:40:05 +0000`, the format of `requestContext.requestTime`. */

@@ -1,0 +1,192 @@
+/**
+ * A local API Gateway (REST API, Lambda proxy integration): a `node:http` server that turns each
+ * request into the event API Gateway would send, invokes the Lambda and writes its result back.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { lambdaContext } from '../events';
+import {
+  BAD_GATEWAY,
+  CONFIGURATION_ERROR,
+  errorResponse,
+  FORBIDDEN,
+  REQUEST_TOO_LARGE,
+  TIMED_OUT,
+} from './gateway-responses';
+import { listen } from './http-listener';
+import { Base64BodyError, toGatewayResponse, type GatewayResponse } from './proxy-result';
+import { BodyTooLargeError, readBody } from './request-body';
+import { clientAddress, toProxyEvent } from './request-event';
+import { parseRequestTarget } from './request-target';
+import { createRouteMatcher } from './route-match';
+import { IntegrationTimeoutError, withTimeout } from './timeout';
+import type { GatewayLogger, LocalGateway, LocalGatewayOptions } from './types';
+
+const MIB = 1024 * 1024;
+const discard: GatewayLogger = { error: () => undefined };
+
+/** What is known as soon as a request arrives. */
+interface Arrival {
+  method: string;
+  rawPath: string;
+  query: Array<[string, string]>;
+  requestId: string;
+  time: Date;
+}
+
+interface Outcome {
+  response: GatewayResponse;
+  resource: string | null;
+  invoked: boolean;
+  /** Close the connection after answering (the body was refused unread). */
+  close?: boolean;
+}
+
+function writeResponse(res: ServerResponse, response: GatewayResponse, requestId: string, close: boolean): void {
+  if (res.headersSent || res.destroyed) return;
+  for (const [name, values] of response.headers) res.setHeader(name, values);
+  res.setHeader('x-amzn-RequestId', requestId);
+  if (close) res.setHeader('Connection', 'close');
+  res.statusCode = response.statusCode;
+  res.end(response.body);
+}
+
+/**
+ * Starts a local API Gateway for a Lambda handler. `curl http://127.0.0.1:<port>/dev/items?x=1`
+ * then behaves like the same request to `https://<api>.execute-api.<region>.amazonaws.com/dev/items?x=1`:
+ *
+ * - outside `/<stage>/` → 403 `{"message":"Forbidden"}`; `/<stage>` alone is the root `/`;
+ * - `path` and `pathParameters` stay percent-encoded, as REST APIs deliver them (a live capture
+ *   shows `path: "/capture/space%20value"`); the query string is decoded (`+` → space);
+ * - header names keep their case, each header line is one `multiValueHeaders` value, the
+ *   single-value maps hold the last value, absent maps are `null`;
+ * - a fresh request id per request, also returned as `x-amzn-RequestId`;
+ * - bodies over `maxBodyBytes` → 413 without invoking; a malformed result or a thrown error → 502
+ *   `{"message": "Internal server error"}`; no result within `timeoutMs` → 504
+ *   `{"message": "Endpoint request timed out"}`.
+ *
+ * @example
+ * ```ts
+ * const gateway = await startLocalGateway({
+ *   invoke: (event, context) => handler(event, context),
+ *   routes: [{ method: 'GET', path: '/items/{id}' }],
+ * });
+ * const response = await fetch(`${gateway.url}/items/42`); // event.pathParameters = { id: '42' }
+ * await gateway.close();
+ * ```
+ */
+export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
+  const stage = options.stage ?? 'dev';
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(stage)) {
+    throw new TypeError(`Stage names are 1-128 letters, digits, hyphens and underscores, got "${stage}"`);
+  }
+  const host = options.host ?? '127.0.0.1';
+  const timeoutMs = options.timeoutMs ?? 29_000;
+  const maxBodyBytes = options.maxBodyBytes ?? 10 * MIB;
+  const binaryMediaTypes = options.binaryMediaTypes ?? [];
+  const logger = options.logger ?? discard;
+  const match = createRouteMatcher(options.routes ?? []);
+  let requestCount = 0;
+
+  /** Reads the body, invokes the Lambda and turns what happened into the response. */
+  async function proxy(req: IncomingMessage, arrival: Arrival, path: string): Promise<Outcome> {
+    const { method, rawPath, requestId, time } = arrival;
+    let body: Buffer;
+    try {
+      body = await readBody(req, maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        return { response: errorResponse(REQUEST_TOO_LARGE), resource: null, invoked: false, close: true };
+      }
+      throw error;
+    }
+    const resource = match(method, path);
+    const event = toProxyEvent({
+      method,
+      path,
+      query: arrival.query,
+      rawHeaders: req.rawHeaders,
+      body,
+      match: resource,
+      stage,
+      requestId,
+      sourceIp: clientAddress(req.socket.remoteAddress),
+      time,
+      binaryMediaTypes,
+    });
+    const context = lambdaContext(options.context);
+    const attributes = { requestId, awsRequestId: context.awsRequestId, method, path: rawPath, resource: resource.resource };
+    const outcome = (response: GatewayResponse): Outcome => ({ response, resource: resource.resource, invoked: true });
+    let result: unknown;
+    try {
+      result = await withTimeout(() => options.invoke(event, context), timeoutMs, (late) =>
+        logger.error('Lambda invocation failed after the integration timed out', { ...attributes, error: late }),
+      );
+    } catch (error) {
+      if (error instanceof IntegrationTimeoutError) {
+        logger.error('Execution failed due to a timeout error', { ...attributes, timeoutMs });
+        return outcome(errorResponse(TIMED_OUT));
+      }
+      logger.error('Lambda execution failed', { ...attributes, error });
+      return outcome(errorResponse(BAD_GATEWAY));
+    }
+    try {
+      return outcome(toGatewayResponse(result));
+    } catch (error) {
+      // Worded like API Gateway's execution log for the same failure.
+      const base64 = error instanceof Base64BodyError;
+      const reason = base64 ? 'Unable to base64-decode the response body' : 'Malformed Lambda proxy response';
+      logger.error(`Execution failed due to configuration error: ${reason}`, { ...attributes, error, result });
+      return outcome(errorResponse(base64 ? CONFIGURATION_ERROR : BAD_GATEWAY));
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const target = parseRequestTarget(req.url ?? '/', stage);
+    const arrival: Arrival = {
+      method: (req.method ?? 'GET').toUpperCase(),
+      rawPath: target.rawPath,
+      query: target.query,
+      requestId: randomUUID(),
+      time: new Date(),
+    };
+    let outcome: Outcome;
+    if (target.path === null) {
+      req.resume();
+      outcome = { response: errorResponse(FORBIDDEN), resource: null, invoked: false };
+    } else {
+      outcome = await proxy(req, arrival, target.path);
+    }
+    writeResponse(res, outcome.response, arrival.requestId, outcome.close === true);
+    requestCount++;
+    options.onRequest?.({
+      requestId: arrival.requestId,
+      method: arrival.method,
+      rawPath: target.rawPath,
+      resource: outcome.resource,
+      statusCode: outcome.response.statusCode,
+      invoked: outcome.invoked,
+      durationMs: performance.now() - started,
+    });
+  }
+
+  const listener = await listen(host, options.port ?? 0, (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      // The client went away mid-body, or a bug here: never take the server down for it.
+      logger.error('Local gateway failed to handle a request', { error, url: req.url });
+      if (!res.headersSent && !res.destroyed) writeResponse(res, errorResponse(BAD_GATEWAY), randomUUID(), true);
+    });
+  });
+
+  return {
+    url: `${listener.origin}/${stage}`,
+    host,
+    port: listener.port,
+    stage,
+    get requestCount() {
+      return requestCount;
+    },
+    close: listener.close,
+  };
+}
