@@ -1,0 +1,39 @@
+import { type LocalBackend, startLocalBackend } from '@serverless-app/testing';
+import { loadConfig } from './config';
+import { createMigrateHandler } from './migrate-handler';
+import { captureLogs, MIGRATIONS_DIR } from './testing/api.test-util';
+
+jest.setTimeout(60_000);
+
+let backend: LocalBackend;
+beforeAll(async () => {
+  backend = await startLocalBackend(); // not migrated: that is the handler's job
+  Object.assign(process.env, backend.secrets.env());
+});
+afterAll(() => backend?.stop());
+
+it('reads the secret and applies the migrations, then finds nothing to do', async () => {
+  const logs = captureLogs();
+  try {
+    const migrateNow = createMigrateHandler({ config: loadConfig({ ...backend.env(), NODE_ENV: 'test' }), migrationsDir: MIGRATIONS_DIR });
+
+    const first = await migrateNow();
+    const second = await migrateNow();
+
+    expect(first).toEqual({ applied: ['0001_create_items'], pending: [] });
+    expect(second).toEqual({ applied: [], pending: [] });
+    expect(await backend.db.query(`SHOW TABLES FROM ${backend.db.database} LIKE 'items'`)).toHaveLength(1);
+    expect(logs.lines.join('\n')).not.toContain(backend.db.app.password);
+  } finally {
+    logs.restore();
+  }
+});
+
+it('fails loudly when the secret is missing', async () => {
+  const migrateNow = createMigrateHandler({
+    config: loadConfig({ ...backend.env(), DB_SECRET_ID: 'no-such-secret', NODE_ENV: 'test' }),
+    migrationsDir: MIGRATIONS_DIR,
+  });
+
+  await expect(migrateNow()).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+});
