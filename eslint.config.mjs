@@ -21,9 +21,9 @@ const testConstraints = sourceConstraints.map((c) =>
     : c,
 );
 
-const boundaries = (depConstraints) => [
+const boundaries = (depConstraints, allow = []) => [
   'error',
-  { enforceBuildableLibDependency: true, allow: [], depConstraints },
+  { enforceBuildableLibDependency: true, allow, depConstraints },
 ];
 
 export default [
@@ -45,6 +45,13 @@ export default [
     files: ['**/*.spec.ts', '**/*.test.ts', '**/*.test-util.ts', '**/jest.config.js'],
     rules: {
       '@nx/enforce-module-boundaries': boundaries(testConstraints),
+    },
+  },
+  {
+    // Tools (local stack, benchmarks) build the api's handlers; nothing else may import an app.
+    files: ['tools/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries(sourceConstraints, ['@serverless-app/api']),
     },
   },
   {

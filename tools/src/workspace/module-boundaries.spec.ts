@@ -13,6 +13,8 @@ const forbidden: Array<LintProbe & { why: RegExp }> = [
   { file: 'libs/db/src/probe.ts', code: "import { restApiEvent } from '@serverless-app/testing';", why: tagged },
   { file: 'apps/api/src/probe.ts', code: "import { startMysql } from '@serverless-app/testing';", why: tagged },
   { file: 'apps/infra/src/probe.ts', code: "import { query } from '@serverless-app/db';", why: tagged },
+  { file: 'apps/infra/src/probe.ts', code: "import { createHandler } from '@serverless-app/api';", why: /Imports of apps are forbidden/ },
+  { file: 'libs/testing/src/probe.ts', code: "import { createHandler } from '@serverless-app/api';", why: /Imports of apps are forbidden|Circular/ },
   { file: 'libs/db/src/probe.spec.ts', code: "import { query } from '@serverless-app/db';", why: /should use relative imports/ },
   // Refused twice over: by tag, and because db's tests import the harness (a cycle).
   { file: 'libs/testing/src/probe.ts', code: "import { query } from '@serverless-app/db';", why: /cannot depend on|Circular dependency between "testing" and "db"/ },
@@ -22,6 +24,7 @@ const allowed: LintProbe[] = [
   { file: 'apps/api/src/probe.spec.ts', code: "import { startMysql } from '@serverless-app/testing';" },
   { file: 'libs/db/src/probe.spec.ts', code: "import { startMysql } from '@serverless-app/testing';" },
   { file: 'tools/src/probe.ts', code: "import { startMysql } from '@serverless-app/testing';" },
+  { file: 'tools/src/probe.ts', code: "import { createHandler } from '@serverless-app/api';" },
 ];
 const relative: LintProbe = { file: 'apps/api/src/probe.ts', code: "import '../../../libs/db/src/index';" };
 
