@@ -13,7 +13,7 @@ import {
   REQUEST_TOO_LARGE,
   TIMED_OUT,
 } from './gateway-responses';
-import { listen } from './http-listener';
+import { listen } from '../http/listener';
 import { Base64BodyError, toGatewayResponse, type GatewayResponse } from './proxy-result';
 import { BodyTooLargeError, readBody } from './request-body';
 import { clientAddress, toProxyEvent } from './request-event';

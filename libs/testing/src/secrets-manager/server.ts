@@ -2,8 +2,8 @@
  * The local Secrets Manager endpoint: a `node:http` server on 127.0.0.1 that runs the actions against an
  * in-memory store, with request counters, failure injection and latency for tests.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listen } from '../http/listener';
 import { ACTIONS, asRequestBody, type ActionContext, type SecretsManagerAction } from './actions';
 import { SecretsManagerError, statusForError } from './errors';
 import { checkRequest, parseJson, readBody, send, sendError } from './protocol';
@@ -56,7 +56,6 @@ export async function startSecretsManager(options: StartSecretsManagerOptions = 
   let latencyMs = options.latencyMs ?? 0;
   let log: RequestRecord[] = [];
   let failures: PendingFailure[] = [];
-  const sockets = new Set<Socket>();
 
   function takeFailure(action: SecretsManagerAction): SecretsManagerError | undefined {
     const failure = failures.find((f) => f.action === action || f.action === '*');
@@ -105,7 +104,7 @@ export async function startSecretsManager(options: StartSecretsManagerOptions = 
     send(res, 200, ACTIONS[action](asRequestBody(parsed), ctx));
   }
 
-  const server = createServer((req, res) => {
+  const listener = await listen(host, options.port ?? 0, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (error instanceof SecretsManagerError) {
         sendError(res, error);
@@ -118,25 +117,7 @@ export async function startSecretsManager(options: StartSecretsManagerOptions = 
       }
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    socket.destroy();
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  let closing: Promise<void> | undefined;
+  const { port, origin: endpoint } = listener;
 
   const clientConfig = (): LocalClientConfig => ({ endpoint, region, credentials: { ...CREDENTIALS } });
 
@@ -181,13 +162,6 @@ export async function startSecretsManager(options: StartSecretsManagerOptions = 
       if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`latency must be a non-negative number, got ${ms}`);
       latencyMs = ms;
     },
-    close: () => {
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-        for (const socket of sockets) socket.destroy();
-      });
-      return closing;
-    },
+    close: () => listener.close(),
   };
 }
