@@ -1,24 +1,14 @@
-import { httpApiEvent, lambdaContext, type LocalBackend } from '@serverless-app/testing';
+import { httpApiEvent, lambdaContext } from '@serverless-app/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { MAX_BODY_BYTES } from './http/json-body';
-import { apiFor, bodyOf, startBackend } from './testing/api.test-util';
+import { bodyOf, useApi } from './testing/api.test-util';
 
 jest.setTimeout(60_000);
 
-let backend: LocalBackend;
-let api: ReturnType<typeof apiFor>;
-
-beforeAll(async () => {
-  backend = await startBackend();
-  api = apiFor(backend);
-});
-afterAll(async () => {
-  await api?.dispose();
-  await backend?.stop();
-});
+const ctx = useApi();
 
 const post = (body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
-  api.invoke({ method: 'POST', path: '/items', body, headers });
+  ctx.api.invoke({ method: 'POST', path: '/items', body, headers });
 const errorOf = (res: APIGatewayProxyResult) => (bodyOf(res) as { error: { code: string; message: string; details?: unknown } }).error;
 
 describe('request bodies', () => {
@@ -106,7 +96,7 @@ describe('request bodies', () => {
   });
 
   it('rejects PATCH without any field', async () => {
-    const res = await api.invoke({ method: 'PATCH', path: '/items/1', body: {} });
+    const res = await ctx.api.invoke({ method: 'PATCH', path: '/items/1', body: {} });
 
     expect(res.statusCode).toBe(422);
     expect(errorOf(res).details).toEqual([{ path: '(body)', message: 'send at least one of name, description' }]);
@@ -115,7 +105,7 @@ describe('request bodies', () => {
 
 describe('paths, methods, headers and query strings', () => {
   it.each([['abc'], ['0'], ['-1'], ['1.5'], ['99999999999999999999'], ['9007199254740993'], ['1e3']])('rejects the item id %p', async (id) => {
-    const res = await api.invoke({ path: `/items/${id}` });
+    const res = await ctx.api.invoke({ path: `/items/${id}` });
 
     expect(res.statusCode).toBe(422);
     expect(errorOf(res).message).toBe('invalid item id');
@@ -127,7 +117,7 @@ describe('paths, methods, headers and query strings', () => {
     ['POST', '/', 'GET'],
     ['POST', '/health', 'GET'],
   ])('answers %s %s with 405 and Allow: %s', async (method, path, allow) => {
-    const res = await api.invoke({ method, path });
+    const res = await ctx.api.invoke({ method, path });
 
     expect(res.statusCode).toBe(405);
     expect(res.headers?.['allow']).toBe(allow);
@@ -135,7 +125,7 @@ describe('paths, methods, headers and query strings', () => {
   });
 
   it.each([['/nope'], ['/items/1/extra'], ['/ITEMS']])('answers 404 for the unknown route %s', async (path) => {
-    const res = await api.invoke({ path });
+    const res = await ctx.api.invoke({ path });
 
     expect(res.statusCode).toBe(404);
     expect(errorOf(res).code).toBe('route_not_found');
@@ -149,7 +139,7 @@ describe('paths, methods, headers and query strings', () => {
     [{ cursor: 'MA' }],
     [{ sort: 'name' }],
   ])('rejects the query %j', async (query) => {
-    const res = await api.invoke({ path: '/items', query });
+    const res = await ctx.api.invoke({ path: '/items', query });
 
     expect(res.statusCode).toBe(422);
     expect(errorOf(res).message).toBe('invalid query string');
@@ -163,8 +153,8 @@ describe('paths, methods, headers and query strings', () => {
   });
 
   it('echoes the request id as the correlation id, on success and on error', async () => {
-    const ok = await api.invoke({ path: '/', requestId: 'req-ok-1' });
-    const bad = await api.invoke({ path: '/nope', requestId: 'req-bad-1' });
+    const ok = await ctx.api.invoke({ path: '/', requestId: 'req-ok-1' });
+    const bad = await ctx.api.invoke({ path: '/nope', requestId: 'req-bad-1' });
 
     expect(ok.headers?.['x-correlation-id']).toBe('req-ok-1');
     expect(bad.headers?.['x-correlation-id']).toBe('req-bad-1');
@@ -173,9 +163,9 @@ describe('paths, methods, headers and query strings', () => {
 
 describe('HTTP API (v2) events', () => {
   it('serves the same routes, the stage stripped from the path', async () => {
-    const now = await api.handler(httpApiEvent({ path: '/' }), lambdaContext());
-    const created = await api.handler(httpApiEvent({ method: 'POST', path: '/items', body: { name: 'v2' } }), lambdaContext());
-    const wrong = await api.handler(httpApiEvent({ method: 'PUT', path: '/items' }), lambdaContext());
+    const now = await ctx.api.handler(httpApiEvent({ path: '/' }), lambdaContext());
+    const created = await ctx.api.handler(httpApiEvent({ method: 'POST', path: '/items', body: { name: 'v2' } }), lambdaContext());
+    const wrong = await ctx.api.handler(httpApiEvent({ method: 'PUT', path: '/items' }), lambdaContext());
 
     expect(now.statusCode).toBe(200);
     expect(created.statusCode).toBe(201);

@@ -1,27 +1,16 @@
-import type { LocalBackend } from '@serverless-app/testing';
-import { apiFor, bodyOf, startBackend } from './testing/api.test-util';
+import { bodyOf, useApi } from './testing/api.test-util';
 
 jest.setTimeout(60_000);
 
-let backend: LocalBackend;
-let api: ReturnType<typeof apiFor>;
+const ctx = useApi();
+beforeEach(() => ctx.backend.db.query(`DELETE FROM ${ctx.backend.db.database}.items`));
 
-beforeAll(async () => {
-  backend = await startBackend();
-  api = apiFor(backend);
-});
-afterAll(async () => {
-  await api?.dispose();
-  await backend?.stop();
-});
-beforeEach(() => backend.db.query(`DELETE FROM ${backend.db.database}.items`));
-
-const create = (body: unknown, headers: Record<string, string> = {}) => api.invoke({ method: 'POST', path: '/items', body, headers });
+const create = (body: unknown, headers: Record<string, string> = {}) => ctx.api.invoke({ method: 'POST', path: '/items', body, headers });
 type ItemBody = { id: number; name: string; description: string | null; createdAt: string; updatedAt: string };
 
 describe('GET /', () => {
   it("answers the database's NOW() as a JSON string, like the workshop", async () => {
-    const res = await api.invoke({ path: '/' });
+    const res = await ctx.api.invoke({ path: '/' });
 
     expect(res.statusCode).toBe(200);
     expect(res.headers?.['content-type']).toBe('application/json; charset=utf-8');
@@ -31,7 +20,7 @@ describe('GET /', () => {
 
 describe('GET /health', () => {
   it('reports the database up with its latency', async () => {
-    const res = await api.invoke({ path: '/health' });
+    const res = await ctx.api.invoke({ path: '/health' });
 
     expect(res.statusCode).toBe(200);
     expect(bodyOf(res)).toEqual({ status: 'ok', database: { status: 'up', latencyMs: expect.any(Number) } });
@@ -48,22 +37,22 @@ describe('/items', () => {
     expect(item).toEqual({ id: expect.any(Number), name: 'first', description: 'about it', createdAt: expect.any(String), updatedAt: item.createdAt });
     expect(new Date(item.createdAt).toISOString()).toBe(item.createdAt);
 
-    const got = await api.invoke({ path: `/items/${item.id}` });
+    const got = await ctx.api.invoke({ path: `/items/${item.id}` });
     expect(bodyOf(got)).toEqual(item);
 
-    const patched = await api.invoke({ method: 'PATCH', path: `/items/${item.id}`, body: { description: null } });
+    const patched = await ctx.api.invoke({ method: 'PATCH', path: `/items/${item.id}`, body: { description: null } });
     expect(patched.statusCode).toBe(200);
     expect(bodyOf(patched)).toMatchObject({ id: item.id, name: 'first', description: null });
 
-    const deleted = await api.invoke({ method: 'DELETE', path: `/items/${item.id}` });
+    const deleted = await ctx.api.invoke({ method: 'DELETE', path: `/items/${item.id}` });
     expect(deleted.statusCode).toBe(204);
     expect(deleted.body).toBe('');
-    expect((await api.invoke({ path: `/items/${item.id}` })).statusCode).toBe(404);
+    expect((await ctx.api.invoke({ path: `/items/${item.id}` })).statusCode).toBe(404);
   });
 
   it('answers 404 for a missing item on GET, PATCH and DELETE', async () => {
     for (const method of ['GET', 'PATCH', 'DELETE']) {
-      const res = await api.invoke({ method, path: '/items/999999', ...(method === 'PATCH' ? { body: { name: 'x' } } : {}) });
+      const res = await ctx.api.invoke({ method, path: '/items/999999', ...(method === 'PATCH' ? { body: { name: 'x' } } : {}) });
       expect([method, res.statusCode, bodyOf(res)]).toEqual([method, 404, { error: { code: 'not_found', message: 'item 999999 does not exist' } }]);
     }
   });
@@ -75,7 +64,7 @@ describe('/items', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res = await api.invoke({ path: '/items', query: { limit: '3', ...(cursor ? { cursor } : {}) } });
+      const res = await ctx.api.invoke({ path: '/items', query: { limit: '3', ...(cursor ? { cursor } : {}) } });
       const page = bodyOf(res) as { items: ItemBody[]; nextCursor: string | null };
       seen.push(...page.items.map((i) => i.name));
       cursor = page.nextCursor;
@@ -84,8 +73,8 @@ describe('/items', () => {
 
     expect(seen).toEqual(['item-0', 'item-1', 'item-2', 'item-3', 'item-4', 'item-5', 'item-6']);
     expect(pages).toBe(3);
-    expect((await api.invoke({ path: '/items', query: { limit: '101' } })).statusCode).toBe(422);
-    const all = bodyOf(await api.invoke({ path: '/items' })) as { items: unknown[] };
+    expect((await ctx.api.invoke({ path: '/items', query: { limit: '101' } })).statusCode).toBe(422);
+    const all = bodyOf(await ctx.api.invoke({ path: '/items' })) as { items: unknown[] };
     expect(all.items).toHaveLength(7);
   });
 
@@ -99,7 +88,7 @@ describe('/items', () => {
     const ids = new Set([...results, again].map((r) => (bodyOf(r) as ItemBody).id));
     expect(ids.size).toBe(1);
     expect(again.headers?.['idempotent-replayed']).toBe('true');
-    expect(await backend.db.query(`SELECT COUNT(*) AS n FROM ${backend.db.database}.items`)).toEqual([{ n: 1 }]);
+    expect(await ctx.backend.db.query(`SELECT COUNT(*) AS n FROM ${ctx.backend.db.database}.items`)).toEqual([{ n: 1 }]);
   });
 
   it('refuses an Idempotency-Key reused with a different body', async () => {
@@ -116,7 +105,7 @@ describe('/items', () => {
     const description = `' OR '1'='1\n\t\u0000 /* */ # ; \\'`;
 
     const res = await create({ name, description });
-    const got = bodyOf(await api.invoke({ path: `/items/${(bodyOf(res) as ItemBody).id}` })) as ItemBody;
+    const got = bodyOf(await ctx.api.invoke({ path: `/items/${(bodyOf(res) as ItemBody).id}` })) as ItemBody;
 
     expect(res.statusCode).toBe(201);
     expect(got.name).toBe(name);

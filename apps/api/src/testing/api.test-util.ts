@@ -46,3 +46,20 @@ export function apiFor(backend: LocalBackend, env: Record<string, string> = {}) 
 
 /** The parsed JSON body of a response. */
 export const bodyOf = (response: APIGatewayProxyResult): unknown => (response.body ? JSON.parse(response.body) : undefined);
+
+/**
+ * Registers the usual lifecycle for a test file: one migrated backend and one
+ * handler for all its tests, disposed of afterwards. Read the fields inside tests.
+ */
+export function useApi(env: Record<string, string> = {}) {
+  const ctx = {} as { backend: LocalBackend; api: ReturnType<typeof apiFor> };
+  beforeAll(async () => {
+    ctx.backend = await startBackend();
+    ctx.api = apiFor(ctx.backend, env);
+  });
+  afterAll(async () => {
+    await ctx.api?.dispose();
+    await ctx.backend?.stop();
+  });
+  return ctx;
+}
