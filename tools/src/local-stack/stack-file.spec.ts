@@ -1,0 +1,83 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from './fake-bundle.test-util';
+import { isRunning, readStackFile, removeStackFile, type StackInfo, stackFilePath, writeStackFile } from './stack-file';
+
+const temp = tempDir('local-stack-file-');
+afterAll(() => temp.cleanup());
+
+const info = (pid = process.pid): StackInfo => ({
+  apiUrl: 'http://127.0.0.1:3000/dev',
+  secretsManagerEndpoint: 'http://127.0.0.1:40001',
+  region: 'us-east-1',
+  secretId: 'serverless-app-rds-secret',
+  dbAdminUrl: 'mysql://admin:generated@127.0.0.1:40002/app_x',
+  dbHost: '127.0.0.1',
+  dbPort: 40002,
+  dbName: 'app_x',
+  dbAppUser: 'app',
+  dbMode: 'local',
+  dbServerPid: 4242,
+  dbDir: '/tmp/serverless-app-mysql-run-x',
+  pid,
+  startedAt: '2026-11-26T20:00:00.000Z',
+  bundleDir: '/repo/.local/bundles/1',
+  routes: [{ method: 'GET', path: '/' }],
+});
+
+describe('stackFilePath', () => {
+  it('is .local/stack.json in the workspace unless LOCAL_STACK_FILE says otherwise', () => {
+    expect(stackFilePath('/repo', {})).toBe('/repo/.local/stack.json');
+    expect(stackFilePath('/repo', { LOCAL_STACK_FILE: '  ' })).toBe('/repo/.local/stack.json');
+    expect(stackFilePath('/repo', { LOCAL_STACK_FILE: '/tmp/s.json' })).toBe('/tmp/s.json');
+  });
+});
+
+describe('writeStackFile', () => {
+  it('writes the documented keys as JSON, creating the folder, readable by its owner only', () => {
+    const file = join(temp.path, 'nested', 'stack.json');
+
+    writeStackFile(file, info());
+
+    const read = readStackFile(file);
+    expect(read).toEqual(info());
+    expect(Object.keys(read ?? {})).toEqual(expect.arrayContaining(['apiUrl', 'secretsManagerEndpoint', 'region', 'secretId', 'dbAdminUrl']));
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readdirSync(join(temp.path, 'nested'))).toEqual(['stack.json']); // no temp file left over
+  });
+
+  it('replaces an existing file', () => {
+    const file = join(temp.path, 'replaced.json');
+    writeStackFile(file, info(1));
+    writeStackFile(file, info(2));
+
+    expect(readStackFile(file)?.pid).toBe(2);
+  });
+});
+
+describe('readStackFile', () => {
+  it('is undefined for a missing file or one that is not a stack file', () => {
+    expect(readStackFile(join(temp.path, 'nope.json'))).toBeUndefined();
+    expect(readStackFile(__filename)).toBeUndefined();
+  });
+});
+
+describe('removeStackFile', () => {
+  it('removes the file only for the process that wrote it', () => {
+    const file = join(temp.path, 'owned.json');
+    writeStackFile(file, info(process.pid));
+
+    removeStackFile(file, process.pid + 1);
+    expect(existsSync(file)).toBe(true);
+    removeStackFile(file, process.pid);
+    expect(existsSync(file)).toBe(false);
+    expect(() => removeStackFile(file, process.pid)).not.toThrow();
+  });
+});
+
+describe('isRunning', () => {
+  it('tells a live process from a gone one', () => {
+    expect(isRunning(process.pid)).toBe(true);
+    expect(isRunning(2 ** 22 + 12_345)).toBe(false);
+  });
+});
