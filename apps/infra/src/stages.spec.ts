@@ -1,4 +1,4 @@
-import { STAGES, stageConfig } from './stages';
+import { STAGES, stackName, stageConfig } from './stages';
 
 describe('stageConfig', () => {
   it('returns each known stage', () => {
@@ -13,5 +13,19 @@ describe('stageConfig', () => {
   it('makes prod durable and dev disposable', () => {
     expect(STAGES.prod).toMatchObject({ multiAz: true, deletionProtection: true, retainData: true });
     expect(STAGES.dev).toMatchObject({ multiAz: false, deletionProtection: false, retainData: false });
+    expect(STAGES.prod.backupRetentionDays).toBeGreaterThan(STAGES.dev.backupRetentionDays);
+    expect(STAGES.prod.logRetentionDays).toBeGreaterThan(STAGES.dev.logRetentionDays);
+  });
+
+  it('keeps the workshop names for dev and prefixes the other stages, so they can share an account', () => {
+    expect(STAGES.dev.resourcePrefix).toBe('serverless-app');
+    expect(STAGES.prod.resourcePrefix).toBe('serverless-app-prod');
+  });
+});
+
+describe('stackName', () => {
+  it('names one stack per stage', () => {
+    expect(stackName(STAGES.dev)).toBe('ServerlessApp-dev');
+    expect(stackName(STAGES.prod)).toBe('ServerlessApp-prod');
   });
 });

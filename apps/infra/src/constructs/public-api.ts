@@ -1,0 +1,147 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { ApiThrottle } from '../capacity';
+import type { Route } from '../routes';
+
+/** Properties of {@link PublicApi}. */
+export interface PublicApiProps {
+  readonly handler: lambda.IFunction;
+  /** The routes the handler serves (`apps/api/routes.json`). */
+  readonly routes: readonly Route[];
+  readonly restApiName: string;
+  readonly stageName: string;
+  readonly throttle: ApiThrottle;
+  /**
+   * How long access logs are kept.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the access log group when the stack is deleted.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+const ACCESS_LOG_FIELDS = {
+  requestId: apigw.AccessLogField.contextRequestId(),
+  extendedRequestId: apigw.AccessLogField.contextExtendedRequestId(),
+  requestTime: apigw.AccessLogField.contextRequestTime(),
+  sourceIp: apigw.AccessLogField.contextIdentitySourceIp(),
+  userAgent: apigw.AccessLogField.contextIdentityUserAgent(),
+  httpMethod: apigw.AccessLogField.contextHttpMethod(),
+  resourcePath: apigw.AccessLogField.contextResourcePath(),
+  path: apigw.AccessLogField.contextPath(),
+  protocol: apigw.AccessLogField.contextProtocol(),
+  status: apigw.AccessLogField.contextStatus(),
+  responseLength: apigw.AccessLogField.contextResponseLength(),
+  responseLatency: apigw.AccessLogField.contextResponseLatency(),
+  integrationStatus: apigw.AccessLogField.contextIntegrationStatus(),
+  integrationLatency: apigw.AccessLogField.contextIntegrationLatency(),
+  errorMessage: apigw.AccessLogField.contextErrorMessage(),
+  xrayTraceId: apigw.AccessLogField.contextXrayTraceId(),
+};
+
+function parentOf(path: string): string {
+  return path.lastIndexOf('/') <= 0 ? '/' : path.slice(0, path.lastIndexOf('/'));
+}
+
+/** Every resource path the routes need, parents included: `/items/{id}` needs `/`, `/items` and `/items/{id}`. */
+function resourcePaths(routes: readonly Route[]): string[] {
+  const paths = new Set<string>(['/']);
+  for (const { path } of routes) {
+    for (let p = path; p !== '/'; p = parentOf(p)) paths.add(p);
+  }
+  return [...paths].sort();
+}
+
+/**
+ * A regional REST API whose every request reaches one Lambda (proxy integration): the declared routes, plus
+ * `ANY` on each of their resources and a greedy `{proxy+}` wherever no path parameter already catches the
+ * next segment — so the Lambda answers an unknown path (404) or method (405) itself, never API Gateway with
+ * 403 "Missing Authentication Token". One stage, with JSON access logs, execution logs for errors (no request
+ * bodies), X-Ray, and throttling.
+ */
+export class PublicApi extends Construct {
+  readonly api: apigw.RestApi;
+
+  constructor(scope: Construct, id: string, props: PublicApiProps) {
+    super(scope, id);
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
+    });
+
+    this.api = new apigw.RestApi(this, 'RestApi', {
+      restApiName: props.restApiName,
+      description: 'serverless-app: API Gateway → Lambda → RDS Proxy → RDS for MySQL',
+      endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
+      // Logging to CloudWatch needs the account-level API Gateway role; it is shared by every API of the
+      // account and region, so it outlives this stack.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: props.stageName,
+        accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigw.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        // Never log request and response bodies: they carry user data.
+        dataTraceEnabled: false,
+        tracingEnabled: true,
+        throttlingRateLimit: props.throttle.rateLimit,
+        throttlingBurstLimit: props.throttle.burstLimit,
+      },
+    });
+
+    // The stack exports the URL under a readable name; drop the RestApi's own `Endpoint` output.
+    this.api.node.tryRemoveChild('Endpoint');
+
+    // One permission for the whole API instead of one per method (the function policy is limited to 20 KB).
+    const integration = new apigw.LambdaIntegration(props.handler, { proxy: true, scopePermissionToMethod: false });
+    const paths = resourcePaths(props.routes);
+    for (const path of paths) {
+      const resource = this.api.root.resourceForPath(path);
+      for (const route of props.routes.filter((r) => r.path === path)) resource.addMethod(route.method, integration);
+      resource.addMethod('ANY', integration);
+      const hasParameterChild = paths.some((p) => p !== '/' && parentOf(p) === path && p.endsWith('}'));
+      if (!hasParameterChild) resource.addResource('{proxy+}').addMethod('ANY', integration);
+    }
+
+    Validations.of(this).acknowledge(
+      {
+        id: 'AwsSolutions-APIG2',
+        reason: 'The Lambda validates every request (valibot schemas) and answers 400/415/422 in the API\'s one error format; a gateway validator would duplicate the schemas and answer in another format.',
+      },
+      {
+        id: 'AwsSolutions-APIG3',
+        reason: 'No WAF web ACL: the stage throttle, sized to the Lambda\'s reserved concurrency, already keeps load within what the database serves; a web ACL adds $5/month plus $1 per rule and $0.60 per million requests. Add one (AWS managed rule groups) in front of a public production API.',
+      },
+      {
+        id: 'AwsSolutions-APIG4',
+        reason: 'The workshop\'s API is public by design (its items are demo data) and throttled; put an authorizer (IAM, Cognito or Lambda) in front before it stores anything private.',
+      },
+      {
+        id: 'AwsSolutions-COG4',
+        reason: 'No Cognito user pool authorizer: the workshop\'s API is public by design (see AwsSolutions-APIG4).',
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason: 'The account-level role API Gateway needs to write access and execution logs; AmazonAPIGatewayPushToCloudWatchLogs is the policy API Gateway documents for it and holds CloudWatch Logs actions only.',
+      },
+    );
+  }
+
+  /** The invoke URL of the stage, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com/dev/`. */
+  get url(): string {
+    return this.api.url;
+  }
+
+  /** 5xx responses of the stage (from API Gateway or the Lambda), summed per minute. */
+  metricServerErrors(): cloudwatch.Metric {
+    return this.api.deploymentStage.metricServerError({ period: Duration.minutes(1), statistic: cloudwatch.Stats.SUM });
+  }
+}

@@ -1,0 +1,159 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { API_HANDLER, checkApiAsset, MIGRATE_HANDLER } from './api-asset';
+import { apiThrottle, planConcurrency, type ConcurrencyPlan } from './capacity';
+import { Alarms } from './constructs/alarms';
+import { Database } from './constructs/database';
+import { Migrations } from './constructs/migrations';
+import { Network } from './constructs/network';
+import { PublicApi } from './constructs/public-api';
+import { VpcFunction } from './constructs/vpc-function';
+import type { Route } from './routes';
+import type { StageConfig } from './stages';
+
+/** API Gateway's maximum integration timeout for a REST API (without a quota increase). */
+export const API_GATEWAY_TIMEOUT = Duration.seconds(29);
+
+/**
+ * The api function's timeout: above `libs/db`'s statement timeout (10 s) plus its bounded retries' budget for a
+ * borrow, below API Gateway's 29 s so a slow request ends as the Lambda's own 503, not the gateway's 504.
+ */
+export const API_FUNCTION_TIMEOUT = Duration.seconds(15);
+
+/** The api's expected p99 latency, which turns reserved concurrency into a request rate (see `apiThrottle`). */
+export const EXPECTED_P99_LATENCY_SECONDS = 0.25;
+
+/**
+ * Proxy connections kept for the migration runner (one execution, which holds a locked — pinned — session
+ * and may open one more).
+ */
+export const MIGRATION_CONNECTIONS = 2;
+
+/** Properties of {@link ServerlessAppStack}. */
+export interface ServerlessAppStackProps extends StackProps {
+  readonly stage: StageConfig;
+  /** The api build output (`dist/apps/api`): `main.js`, `migrate.js`, `migrations/*.sql`. */
+  readonly apiAssetDir: string;
+  /** The api's routes (`apps/api/routes.json`). */
+  readonly routes: readonly Route[];
+}
+
+function retentionDays(days: number): logs.RetentionDays {
+  if (!(Object.values(logs.RetentionDays) as unknown[]).includes(days)) {
+    throw new Error(`logRetentionDays ${days} is not a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...)`);
+  }
+  return days as logs.RetentionDays;
+}
+
+/**
+ * The workshop's system for one stage: VPC and endpoint, RDS for MySQL behind RDS Proxy with a rotated secret,
+ * the migrations run at deploy time, the api Lambda and its REST API, and alarms. Environment-agnostic: the
+ * account and region come from the credentials at deploy time.
+ */
+export class ServerlessAppStack extends Stack {
+  readonly network: Network;
+  readonly database: Database;
+  readonly migrations: Migrations;
+  readonly apiFunction: VpcFunction;
+  readonly api: PublicApi;
+  readonly alarms: Alarms;
+  readonly capacity: ConcurrencyPlan;
+
+  constructor(scope: Construct, id: string, props: ServerlessAppStackProps) {
+    super(scope, id, { description: `serverless-app (${props.stage.name}): API Gateway, Lambda, RDS Proxy, RDS for MySQL`, ...props });
+    const { stage } = props;
+    const prefix = stage.resourcePrefix;
+    const logRetention = retentionDays(stage.logRetentionDays);
+    const logRemovalPolicy = stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    this.network = new Network(this, 'Network', { vpcName: prefix, flowLogRetention: logRetention, removalPolicy: logRemovalPolicy });
+    this.database = new Database(this, 'Database', {
+      network: this.network,
+      namePrefix: prefix,
+      instanceType: new ec2.InstanceType(stage.instanceType),
+      multiAz: stage.multiAz,
+      deletionProtection: stage.deletionProtection,
+      removalPolicy: stage.retainData ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
+      backupRetention: Duration.days(stage.backupRetentionDays),
+      iamAuth: stage.iamAuth,
+      logRetention,
+    });
+    if (this.database.borrowTimeout.toSeconds() >= API_FUNCTION_TIMEOUT.toSeconds() || API_FUNCTION_TIMEOUT.toSeconds() >= API_GATEWAY_TIMEOUT.toSeconds()) {
+      throw new Error('Timeouts must nest: proxy borrow timeout < api function timeout < API Gateway timeout (29 s)');
+    }
+    this.capacity = planConcurrency({
+      instanceType: stage.instanceType,
+      maxConnectionsPercent: this.database.maxConnectionsPercent,
+      reservedConnections: MIGRATION_CONNECTIONS,
+      maxLambdaConcurrency: stage.maxLambdaConcurrency,
+    });
+
+    // One asset for both functions; source maps stay out of the package (not loaded at run time).
+    const code = lambda.Code.fromAsset(checkApiAsset(props.apiAssetDir), { exclude: ['*.map'] });
+    const runtimeEnvironment = (service: string): Record<string, string> => ({
+      ...this.database.clientEnvironment(),
+      LOG_LEVEL: stage.logLevel,
+      NODE_ENV: 'production',
+      POWERTOOLS_SERVICE_NAME: service,
+    });
+    const inVpc = { vpc: this.network.vpc, vpcSubnets: this.network.lambdaSubnets, securityGroup: this.network.lambdaSecurityGroup };
+
+    this.migrations = new Migrations(this, 'Migrations', {
+      ...inVpc,
+      code,
+      handler: MIGRATE_HANDLER,
+      environment: runtimeEnvironment(`${prefix}-migrate`),
+      logRetention,
+      logRemovalPolicy,
+    });
+    this.apiFunction = new VpcFunction(this, 'ApiFunction', {
+      ...inVpc,
+      code,
+      handler: API_HANDLER,
+      description: 'serverless-app: the api (API Gateway proxy integration)',
+      environment: runtimeEnvironment(`${prefix}-api`),
+      timeout: API_FUNCTION_TIMEOUT,
+      memorySize: stage.lambdaMemoryMb,
+      reservedConcurrentExecutions: this.capacity.lambdaConcurrency,
+      logRetention,
+      logRemovalPolicy,
+    });
+    Validations.of(this.apiFunction.function).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: 'Invoked only synchronously, by API Gateway: the caller gets the error, there is no asynchronous event to keep.',
+    });
+    for (const client of [this.apiFunction.function, this.migrations.function]) {
+      this.database.grantClient(client);
+      this.network.allowSecretsManagerFrom(client);
+    }
+
+    this.api = new PublicApi(this, 'Api', {
+      handler: this.apiFunction.function,
+      routes: props.routes,
+      restApiName: `${prefix}-api`,
+      stageName: stage.name,
+      throttle: apiThrottle(this.capacity.lambdaConcurrency, EXPECTED_P99_LATENCY_SECONDS),
+      logRetention,
+      logRemovalPolicy,
+    });
+    this.migrations.runAfter(this.network, this.database);
+    this.migrations.runBefore(this.apiFunction, this.api);
+
+    this.alarms = new Alarms(this, 'Alarms', { topicName: `${prefix}-alarms` });
+    this.alarms.whenAboveZero('ProxySessionsPinned', this.database.metricSessionsPinned(), {
+      description: 'RDS Proxy sessions pinned for 3 minutes: a statement pins its connection, the pool stops sharing it. The migration runner pins its own session briefly during deployments, hence 3 minutes.',
+      periods: 3,
+    });
+    this.alarms.whenAboveZero('ApiServerErrors', this.api.metricServerErrors(), {
+      description: 'The API answered 5xx (the database unavailable, a bug, or the Lambda throttled or failing)',
+    });
+
+    new CfnOutput(this, 'ApiUrl', { description: 'Invoke URL of the API stage', value: this.api.url });
+    new CfnOutput(this, 'ProxyEndpoint', { description: 'RDS Proxy endpoint (reachable inside the VPC only)', value: this.database.endpoint });
+    new CfnOutput(this, 'SecretArn', { description: 'The database credentials secret', value: this.database.secret.secretArn });
+    new CfnOutput(this, 'AlarmTopicArn', { description: 'Subscribe to be told about alarms', value: this.alarms.topic.topicArn });
+  }
+}
