@@ -37,3 +37,34 @@ it('fails loudly when the secret is missing', async () => {
 
   await expect(migrateNow()).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
 });
+
+it('waits for a database that is not up yet, then migrates', async () => {
+  await backend.db.down();
+  const logs = captureLogs();
+  try {
+    const migrateNow = createMigrateHandler({ config: loadConfig({ ...backend.env(), NODE_ENV: 'test' }), migrationsDir: MIGRATIONS_DIR, retryBudgetMs: 30_000 });
+
+    const running = migrateNow();
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    await backend.db.up();
+
+    await expect(running).resolves.toEqual({ applied: [], pending: [] });
+    expect(logs.json().filter((l) => l['message'] === 'database not reachable yet; retrying the migrations').length).toBeGreaterThan(0);
+  } finally {
+    logs.restore();
+    await backend.db.up();
+  }
+});
+
+it('gives up on a database that stays down, within the retry budget', async () => {
+  await backend.db.down();
+  const logs = captureLogs();
+  try {
+    const migrateNow = createMigrateHandler({ config: loadConfig({ ...backend.env(), NODE_ENV: 'test' }), migrationsDir: MIGRATIONS_DIR, retryBudgetMs: 1_000 });
+
+    await expect(migrateNow()).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  } finally {
+    logs.restore();
+    await backend.db.up();
+  }
+});
