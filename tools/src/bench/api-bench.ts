@@ -9,11 +9,33 @@
 import { createHandler, loadConfig } from '@serverless-app/api';
 import { loadMigrations, migrate } from '@serverless-app/db';
 import { lambdaContext, restApiEvent, startLocalBackend } from '@serverless-app/testing';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { summarise, time } from './stats';
 import { workshopHandler } from './workshop-handler';
 
 const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 500);
+const COLD_STARTS = Number(process.env['BENCH_COLD_STARTS'] ?? 5);
+const BUNDLE = join(__dirname, '../../../dist/apps/api/main.js');
+
+/**
+ * Cold start of the deployed bundle: a fresh Node process loads `dist/apps/api/main.js`
+ * (module init, config, the secret prefetch) and serves one `GET /`. Milliseconds for each.
+ */
+async function coldStart(env: Record<string, string>): Promise<{ init: number; first: number }> {
+  const script = `
+    const t0 = performance.now();
+    const { handler } = require(${JSON.stringify(BUNDLE)});
+    const t1 = performance.now();
+    handler({ httpMethod: 'GET', path: '/', headers: {}, requestContext: { requestId: 'cold', stage: 'dev' } }, { getRemainingTimeInMillis: () => 10000, functionName: 'bench', awsRequestId: 'cold' })
+      .then((r) => { if (r.statusCode !== 200) throw new Error('status ' + r.statusCode); process.stdout.write(JSON.stringify({ init: t1 - t0, first: performance.now() - t1 })); process.exit(0); })
+      .catch((e) => { process.stderr.write(String(e)); process.exit(1); });`;
+  // Asynchronously: the local Secrets Manager endpoint the child calls runs in this process.
+  const { stdout } = await promisify(execFile)(process.execPath, ['--no-warnings', '-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  return JSON.parse(stdout) as { init: number; first: number };
+}
 const root = join(__dirname, '../../..');
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -51,6 +73,15 @@ async function main(): Promise<void> {
     out(`ratio (workshop/api) ${fmt(b.p50 / a.p50)} ${fmt(b.p95 / a.p95)} ${fmt(b.p99 / a.p99)} ${fmt(b.mean / a.mean)}`);
     out(`GetSecretValue calls during the run: ${calls} (the api handler makes none after its cold start)`);
     out(`RSS after the run: ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB`);
+    if (existsSync(BUNDLE)) {
+      const runs: Array<{ init: number; first: number }> = [];
+      for (let i = 0; i < COLD_STARTS; i++) runs.push(await coldStart({ ...backend.env(), NODE_ENV: 'production', LOG_LEVEL: 'ERROR' }));
+      const init = summarise(runs.map((r) => r.init));
+      const first = summarise(runs.map((r) => r.first));
+      out(`cold start of dist/apps/api/main.js (${COLD_STARTS} fresh processes): init p50 ${init.p50.toFixed(0)} ms, first GET / p50 ${first.p50.toFixed(0)} ms`);
+    } else {
+      out('cold start: skipped (run nx run api:build first)');
+    }
     await handler.dispose();
   } finally {
     await backend.stop();
