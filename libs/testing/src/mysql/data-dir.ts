@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,9 +13,9 @@ import { INIT_PASS_THROUGH_FLAGS, runningAsRoot } from './server-args';
 const run = promisify(execFile);
 
 /** Bump when the init arguments change, so old templates are not reused. */
-const INIT_FORMAT = 2;
+const INIT_FORMAT = 3;
 
-function initCommand(binary: ServerBinary, dataDir: string, logFile: string): { file: string; args: string[] } {
+function initCommand(binary: ServerBinary, dataDir: string, logFile: string, tmpDir: string): { file: string; args: string[] } {
   const asRoot = runningAsRoot() ? ['--user=root'] : [];
   if (binary.installDb !== undefined) {
     return {
@@ -28,6 +28,7 @@ function initCommand(binary: ServerBinary, dataDir: string, logFile: string): { 
         ...asRoot,
         `--basedir=${dirname(dirname(realpathSync(binary.path)))}`,
         `--datadir=${dataDir}`,
+        `--tmpdir=${tmpDir}`,
         ...INIT_PASS_THROUGH_FLAGS,
       ],
     };
@@ -35,7 +36,7 @@ function initCommand(binary: ServerBinary, dataDir: string, logFile: string): { 
   // MySQL 5.7.6+/8.x initialise themselves; root@localhost gets an empty password.
   return {
     file: binary.path,
-    args: ['--no-defaults', '--initialize-insecure', ...asRoot, `--datadir=${dataDir}`, `--log-error=${logFile}`, '--innodb-buffer-pool-size=16M'],
+    args: ['--no-defaults', '--initialize-insecure', ...asRoot, `--datadir=${dataDir}`, `--tmpdir=${tmpDir}`, `--log-error=${logFile}`, '--innodb-buffer-pool-size=16M'],
   };
 }
 
@@ -48,13 +49,18 @@ function initCommand(binary: ServerBinary, dataDir: string, logFile: string): { 
  * await initialiseDataDir(binary, '/tmp/x/data', '/tmp/x/init.log');
  */
 export async function initialiseDataDir(binary: ServerBinary, dataDir: string, logFile: string): Promise<void> {
-  const { file, args } = initCommand(binary, dataDir, logFile);
+  // A private tmpdir: two initialisations at once (parallel test runs) otherwise clash on temp tables in /tmp.
+  const tmpDir = `${dataDir}.init-tmp`;
+  mkdirSync(tmpDir, { recursive: true });
+  const { file, args } = initCommand(binary, dataDir, logFile, tmpDir);
   try {
     await run(file, args, { maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
     const output = error as { stdout?: string; stderr?: string };
     const detail = [output.stderr, output.stdout].filter(Boolean).join('\n').trim().split('\n').slice(-20).join('\n');
     throw new Error(`Initialising a data directory with ${file} failed.\n${detail || readLogTail(logFile)}`, { cause: error });
+  } finally {
+    rmSync(tmpDir, { recursive: true, force: true });
   }
 }
 
