@@ -1,4 +1,4 @@
-import { invalidInput } from '../http/http-error';
+import { invalidInput } from './http-error';
 
 /** Opaque page cursor: the last id of the previous page, base64url-encoded. */
 export const encodeCursor = (lastId: number): string => Buffer.from(String(lastId), 'utf8').toString('base64url');

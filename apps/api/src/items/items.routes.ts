@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import type { DbClient } from '@serverless-app/db';
 import { header } from '../http/headers';
-import { invalidInput } from '../http/http-error';
 import { jsonBody } from '../http/json-body';
+import { singleValuedQuery } from '../http/query';
 import { json, noContent } from '../http/response';
 import type { HttpEvent, Route, RouteHandler } from '../http/router';
 import { validate } from '../http/validate';
@@ -11,14 +11,6 @@ import * as items from './items.service';
 
 const idOf = (event: HttpEvent) => validate(ItemId, event.pathParameters?.['id'], 'invalid item id', 'id');
 const stageOf = (event: HttpEvent) => event.requestContext.stage;
-
-/** The query string, refusing a repeated key (`?limit=1&limit=2`) rather than silently taking one value. */
-function singleValuedQuery(event: HttpEvent): Record<string, string | undefined> {
-  const multi = 'multiValueQueryStringParameters' in event ? event.multiValueQueryStringParameters : null;
-  const repeated = Object.entries(multi ?? {}).find(([, values]) => (values?.length ?? 0) > 1);
-  if (repeated) throw invalidInput('invalid query string', [{ path: repeated[0].slice(0, 100), message: 'must be given once' }]);
-  return event.queryStringParameters ?? {};
-}
 
 /**
  * The `/items` routes: input validated at the edge, then the service. Only the

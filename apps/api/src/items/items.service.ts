@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DuplicateEntryError, type DbClient, StatementOutcomeUnknownError } from '@serverless-app/db';
 import { HttpError, notFound } from '../http/http-error';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor } from '../http/cursor';
 import { type Item, type ItemRow, toItem } from './item';
 import type { CreateItemInput, UpdateItemInput } from './item.schema';
 import * as repo from './items.repository';
