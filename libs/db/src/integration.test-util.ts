@@ -70,7 +70,7 @@ export function killWhileFrozen(server: MysqlServer, user = server.app.user): vo
       const [rows] = await c.query('SELECT id FROM information_schema.processlist WHERE user = ?', [process.env.TARGET]);
       for (const r of rows) await c.query('KILL ' + Number(r.id)).catch(() => {});
       await c.end();
-    })().catch((e) => { console.error(e); process.exit(1); });`;
+    })().catch((e) => { process.stderr.write(String((e && e.stack) || e)); process.exit(1); });`;
   execFileSync(process.execPath, ['-e', script], {
     cwd: join(__dirname, '../../..'),
     env: { ...process.env, ADMIN: JSON.stringify(server.admin), TARGET: user },

@@ -12,6 +12,7 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { startSecretsManager, type SecretsManagerEndpoint } from './index';
+import { errorOf } from './sdk-error.test-util';
 
 jest.setTimeout(30_000);
 
@@ -30,15 +31,6 @@ afterAll(async () => {
   await sm.close();
 });
 
-/** Runs `send` and returns the error it rejects with (fails the test if it resolves). */
-async function errorOf(send: Promise<unknown>): Promise<Error & { $metadata: { httpStatusCode?: number } }> {
-  try {
-    await send;
-  } catch (error) {
-    return error as Error & { $metadata: { httpStatusCode?: number } };
-  }
-  throw new Error('expected the request to fail');
-}
 
 describe('CreateSecret', () => {
   it('creates a string secret with an AWSCURRENT version and an ARN with a 6-character suffix', async () => {

@@ -7,6 +7,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { startSecretsManager, type SecretsManagerEndpoint } from './index';
+import { errorOf } from './sdk-error.test-util';
 
 jest.setTimeout(30_000);
 
@@ -62,14 +63,6 @@ async function raw(options: RawOptions = {}): Promise<{ status: number; errorTyp
   };
 }
 
-async function errorOf(send: Promise<unknown>): Promise<Error & { $metadata: { httpStatusCode?: number } }> {
-  try {
-    await send;
-  } catch (error) {
-    return error as Error & { $metadata: { httpStatusCode?: number } };
-  }
-  throw new Error('expected the request to fail');
-}
 
 describe('the endpoint', () => {
   it('listens on a random 127.0.0.1 port and hands out a client config with fake static credentials', () => {

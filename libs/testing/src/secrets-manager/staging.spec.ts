@@ -8,6 +8,7 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { startSecretsManager, type SecretsManagerEndpoint } from './index';
+import { errorOf } from './sdk-error.test-util';
 
 jest.setTimeout(30_000);
 
@@ -43,14 +44,6 @@ async function put(name: string, value: string, extra: { VersionStages?: string[
   return result.VersionId ?? '';
 }
 
-async function errorOf(send: Promise<unknown>): Promise<Error & { $metadata: { httpStatusCode?: number } }> {
-  try {
-    await send;
-  } catch (error) {
-    return error as Error & { $metadata: { httpStatusCode?: number } };
-  }
-  throw new Error('expected the request to fail');
-}
 
 describe('PutSecretValue staging', () => {
   it('moves AWSCURRENT to the new version, AWSPREVIOUS to the old one, and unlabels the one before', async () => {
