@@ -47,20 +47,22 @@ export async function createItem(db: DbClient, input: CreateItemInput, idempoten
       requestHash: idempotencyKey ? hash : null,
       now: new Date(),
     });
-  let id: number;
-  try {
-    id = await insert();
-  } catch (error) {
-    if (!idempotencyKey) throw error;
-    if (error instanceof DuplicateEntryError && error.key === IDEMPOTENCY_INDEX) {
-      // A concurrent request with the same key won the race.
-      return replay(await mustFindByKey(db, idempotencyKey), hash);
+  let id: number | undefined;
+  for (let attempt = 1; id === undefined; attempt++) {
+    try {
+      id = await insert();
+    } catch (error) {
+      if (!idempotencyKey) throw error;
+      if (error instanceof DuplicateEntryError && error.key === IDEMPOTENCY_INDEX) {
+        // A concurrent request with the same key won the race, or an earlier attempt of ours landed late.
+        return replay(await mustFindByKey(db, idempotencyKey), hash);
+      }
+      if (!(error instanceof StatementOutcomeUnknownError) || attempt >= 3) throw error;
+      // The key makes the unknown outcome knowable: look, and insert again only if it did not happen.
+      // A lost attempt that commits after this look surfaces as a duplicate key on the next insert.
+      const landed = await repo.findItemByIdempotencyKey(db, idempotencyKey);
+      if (landed) return replay(landed, hash);
     }
-    if (!(error instanceof StatementOutcomeUnknownError)) throw error;
-    // The key makes the unknown outcome knowable: look, and insert only if it did not happen.
-    const landed = await repo.findItemByIdempotencyKey(db, idempotencyKey);
-    if (landed) return replay(landed, hash);
-    id = await insert();
   }
   return { item: toItem(await mustFind(db, id)), replayed: false };
 }
