@@ -68,6 +68,10 @@ function installHooks(reg: Registry): void {
   if (reg.signalsHooked) return;
   reg.signalsHooked = true;
   const onSignal = (signal: NodeJS.Signals): void => {
+    // An application that handles the signal itself (a local stack stopping gracefully) is left to do
+    // so: killing its database first would fail its requests in flight. The exit hook and the watchdog
+    // still clean up whatever it leaves.
+    if (host.listenerCount(signal) > 1) return;
     cleanupAllSync();
     for (const name of SIGNALS) host.removeListener(name, onSignal);
     reg.signalsHooked = false;

@@ -33,6 +33,10 @@ const OWNER_SCRIPT = `
       const registry = process[Symbol.for('@serverless-app/testing/mysql-cleanup')];
       for (const entry of registry.entries.values()) process.kill(entry.watchdogPid, 'SIGKILL');
     }
+    if (process.argv[3] === 'own-handler') {
+      // An application with its own graceful shutdown.
+      process.on('SIGTERM', () => { server.stop().then(() => process.exit(0)); });
+    }
     process.stdout.write(JSON.stringify({ pid: server.pid, dir: server.dir }) + '\\n');
     if (process.argv[2] === 'wait') setInterval(() => {}, 1000);
     // 'return': nothing the harness left behind may keep the process alive, so it ends here.
@@ -50,7 +54,7 @@ describe('a server whose owner process ends without stop()', () => {
     rmSync(outDir, { recursive: true, force: true });
   });
 
-  async function startOwner(mode: 'wait' | 'return', watchdog: 'watchdog' | 'no-watchdog') {
+  async function startOwner(mode: 'wait' | 'return', watchdog: 'watchdog' | 'no-watchdog' | 'own-handler') {
     const nodeModules = dirname(dirname(require.resolve('mysql2')));
     const owner = spawn(process.execPath, ['-e', OWNER_SCRIPT, outDir, mode, watchdog], {
       env: { ...process.env, NODE_PATH: nodeModules, MYSQL_URL: '' },
@@ -85,6 +89,16 @@ describe('a server whose owner process ends without stop()', () => {
     expect(signal).toBe('SIGTERM');
     expect(existsSync(dir)).toBe(false);
     await waitFor(() => processGone(pid), 'the server to be killed');
+  });
+
+  it('leaves the signal to an owner that handles it, so the server stops gracefully', async () => {
+    const { owner, exited, pid, dir } = await startOwner('wait', 'own-handler');
+    owner.kill('SIGTERM');
+    const [code, signal] = await exited;
+
+    expect([code, signal]).toEqual([0, null]);
+    expect(existsSync(dir)).toBe(false);
+    expect(processGone(pid)).toBe(true);
   });
 
   it('does not keep the owner alive, and is cleaned up by the exit hook', async () => {
