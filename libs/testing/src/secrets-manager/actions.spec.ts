@@ -8,41 +8,29 @@ import {
   ListSecretVersionIdsCommand,
   PutSecretValueCommand,
   RestoreSecretCommand,
-  SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { startSecretsManager, type SecretsManagerEndpoint } from './index';
-import { errorOf } from './sdk-error.test-util';
+import { errorOf, useSecretsManager } from './sm.test-util';
 
 jest.setTimeout(30_000);
 
-let sm: SecretsManagerEndpoint;
-let client: SecretsManagerClient;
 let counter = 0;
 const uniqueName = (prefix = 'secret'): string => `${prefix}-${++counter}`;
 
-beforeAll(async () => {
-  sm = await startSecretsManager({ region: 'eu-west-1', accountId: '123456789012' });
-  client = new SecretsManagerClient({ ...sm.clientConfig(), maxAttempts: 1 });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await sm.close();
-});
+const ctx = useSecretsManager({ region: 'eu-west-1', accountId: '123456789012' });
 
 
 describe('CreateSecret', () => {
   it('creates a string secret with an AWSCURRENT version and an ARN with a 6-character suffix', async () => {
     const name = uniqueName('app/db');
-    const created = await client.send(
+    const created = await ctx.client.send(
       new CreateSecretCommand({ Name: name, SecretString: '{"a":1}', Description: 'the db', Tags: [{ Key: 'team', Value: 'x' }] }),
     );
     expect(created.Name).toBe(name);
     expect(created.ARN).toMatch(new RegExp(`^arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}-[A-Za-z0-9]{6}$`));
     expect(created.VersionId).toMatch(/^[0-9a-f-]{36}$/);
 
-    const value = await client.send(new GetSecretValueCommand({ SecretId: name }));
+    const value = await ctx.client.send(new GetSecretValueCommand({ SecretId: name }));
     expect(value).toMatchObject({ Name: name, ARN: created.ARN, SecretString: '{"a":1}', VersionId: created.VersionId });
     expect(value.VersionStages).toEqual(['AWSCURRENT']);
     expect(value.CreatedDate).toBeInstanceOf(Date);
@@ -50,7 +38,7 @@ describe('CreateSecret', () => {
 
   it('uses the ClientRequestToken as the first version id', async () => {
     const token = 'aaaaaaaa-bbbb-cccc-dddd-000000000001';
-    const created = await client.send(
+    const created = await ctx.client.send(
       new CreateSecretCommand({ Name: uniqueName(), SecretString: 'x', ClientRequestToken: token }),
     );
     expect(created.VersionId).toBe(token);
@@ -59,34 +47,34 @@ describe('CreateSecret', () => {
   it('stores binary secrets and returns the same bytes', async () => {
     const name = uniqueName();
     const bytes = Uint8Array.from([0, 1, 2, 250, 255]);
-    await client.send(new CreateSecretCommand({ Name: name, SecretBinary: bytes }));
-    const value = await client.send(new GetSecretValueCommand({ SecretId: name }));
+    await ctx.client.send(new CreateSecretCommand({ Name: name, SecretBinary: bytes }));
+    const value = await ctx.client.send(new GetSecretValueCommand({ SecretId: name }));
     expect(value.SecretString).toBeUndefined();
     expect(Buffer.from(value.SecretBinary ?? new Uint8Array())).toEqual(Buffer.from(bytes));
   });
 
   it('creates a secret without a value, which then has no AWSCURRENT version', async () => {
     const name = uniqueName();
-    const created = await client.send(new CreateSecretCommand({ Name: name }));
+    const created = await ctx.client.send(new CreateSecretCommand({ Name: name }));
     expect(created.VersionId).toBeUndefined();
-    const error = await errorOf(client.send(new GetSecretValueCommand({ SecretId: name })));
+    const error = await errorOf(ctx.client.send(new GetSecretValueCommand({ SecretId: name })));
     expect(error.name).toBe('ResourceNotFoundException');
     expect(error.message).toBe("Secrets Manager can't find the specified secret value for staging label: AWSCURRENT");
   });
 
   it('rejects a duplicate name with ResourceExistsException', async () => {
     const name = uniqueName();
-    await client.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
-    const error = await errorOf(client.send(new CreateSecretCommand({ Name: name, SecretString: 'y' })));
+    await ctx.client.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
+    const error = await errorOf(ctx.client.send(new CreateSecretCommand({ Name: name, SecretString: 'y' })));
     expect(error.name).toBe('ResourceExistsException');
     expect(error.$metadata.httpStatusCode).toBe(400);
   });
 
   it('rejects invalid names and both value kinds at once with InvalidParameterException', async () => {
-    const badName = await errorOf(client.send(new CreateSecretCommand({ Name: 'has space', SecretString: 'x' })));
+    const badName = await errorOf(ctx.client.send(new CreateSecretCommand({ Name: 'has space', SecretString: 'x' })));
     expect(badName.name).toBe('InvalidParameterException');
     const both = await errorOf(
-      client.send(new CreateSecretCommand({ Name: uniqueName(), SecretString: 'x', SecretBinary: new Uint8Array([1]) })),
+      ctx.client.send(new CreateSecretCommand({ Name: uniqueName(), SecretString: 'x', SecretBinary: new Uint8Array([1]) })),
     );
     expect(both.name).toBe('InvalidParameterException');
     expect(both.$metadata.httpStatusCode).toBe(400);
@@ -100,30 +88,30 @@ describe('GetSecretValue', () => {
 
   beforeAll(async () => {
     name = uniqueName('lookup');
-    const created = await client.send(new CreateSecretCommand({ Name: name, SecretString: 'v1' }));
+    const created = await ctx.client.send(new CreateSecretCommand({ Name: name, SecretString: 'v1' }));
     arn = created.ARN ?? '';
     firstVersion = created.VersionId ?? '';
-    await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'v2' }));
+    await ctx.client.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'v2' }));
   });
 
   it('finds the secret by name, full ARN and partial ARN', async () => {
     const partial = arn.slice(0, -7);
     expect(partial.endsWith(`:secret:${name}`)).toBe(true);
     for (const id of [name, arn, partial]) {
-      const value = await client.send(new GetSecretValueCommand({ SecretId: id }));
+      const value = await ctx.client.send(new GetSecretValueCommand({ SecretId: id }));
       expect(value.SecretString).toBe('v2');
       expect(value.ARN).toBe(arn);
     }
   });
 
   it('returns a version by VersionStage or VersionId, and both when they agree', async () => {
-    const previous = await client.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSPREVIOUS' }));
+    const previous = await ctx.client.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSPREVIOUS' }));
     expect(previous.SecretString).toBe('v1');
     expect(previous.VersionId).toBe(firstVersion);
-    const byId = await client.send(new GetSecretValueCommand({ SecretId: name, VersionId: firstVersion }));
+    const byId = await ctx.client.send(new GetSecretValueCommand({ SecretId: name, VersionId: firstVersion }));
     expect(byId.SecretString).toBe('v1');
     expect(byId.VersionStages).toEqual(['AWSPREVIOUS']);
-    const both = await client.send(
+    const both = await ctx.client.send(
       new GetSecretValueCommand({ SecretId: name, VersionId: firstVersion, VersionStage: 'AWSPREVIOUS' }),
     );
     expect(both.SecretString).toBe('v1');
@@ -131,24 +119,24 @@ describe('GetSecretValue', () => {
 
   it('rejects a VersionId and VersionStage that disagree with InvalidRequestException', async () => {
     const error = await errorOf(
-      client.send(new GetSecretValueCommand({ SecretId: name, VersionId: firstVersion, VersionStage: 'AWSCURRENT' })),
+      ctx.client.send(new GetSecretValueCommand({ SecretId: name, VersionId: firstVersion, VersionStage: 'AWSCURRENT' })),
     );
     expect(error.name).toBe('InvalidRequestException');
     expect(error.$metadata.httpStatusCode).toBe(400);
   });
 
   it('answers ResourceNotFoundException for an unknown secret, version or stage', async () => {
-    const unknown = await errorOf(client.send(new GetSecretValueCommand({ SecretId: 'no-such-secret' })));
+    const unknown = await errorOf(ctx.client.send(new GetSecretValueCommand({ SecretId: 'no-such-secret' })));
     expect(unknown.name).toBe('ResourceNotFoundException');
     expect(unknown.message).toBe("Secrets Manager can't find the specified secret.");
     expect(unknown.$metadata.httpStatusCode).toBe(400);
-    const wrongArn = await errorOf(client.send(new GetSecretValueCommand({ SecretId: `${arn.slice(0, -6)}zzzzzz` })));
+    const wrongArn = await errorOf(ctx.client.send(new GetSecretValueCommand({ SecretId: `${arn.slice(0, -6)}zzzzzz` })));
     expect(wrongArn.name).toBe('ResourceNotFoundException');
     const version = await errorOf(
-      client.send(new GetSecretValueCommand({ SecretId: name, VersionId: '00000000-0000-0000-0000-000000000000' })),
+      ctx.client.send(new GetSecretValueCommand({ SecretId: name, VersionId: '00000000-0000-0000-0000-000000000000' })),
     );
     expect(version.name).toBe('ResourceNotFoundException');
-    const stage = await errorOf(client.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSPENDING' })));
+    const stage = await errorOf(ctx.client.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSPENDING' })));
     expect(stage.name).toBe('ResourceNotFoundException');
   });
 });
@@ -157,11 +145,11 @@ describe('DescribeSecret', () => {
   it('reports metadata, dates and VersionIdsToStages', async () => {
     const name = uniqueName();
     const before = Date.now();
-    const created = await client.send(
+    const created = await ctx.client.send(
       new CreateSecretCommand({ Name: name, SecretString: 'x', Description: 'desc', Tags: [{ Key: 'k', Value: 'v' }] }),
     );
-    await client.send(new GetSecretValueCommand({ SecretId: name }));
-    const described = await client.send(new DescribeSecretCommand({ SecretId: created.ARN }));
+    await ctx.client.send(new GetSecretValueCommand({ SecretId: name }));
+    const described = await ctx.client.send(new DescribeSecretCommand({ SecretId: created.ARN }));
     expect(described).toMatchObject({
       ARN: created.ARN,
       Name: name,
@@ -179,14 +167,14 @@ describe('DescribeSecret', () => {
   });
 
   it('answers ResourceNotFoundException for an unknown secret', async () => {
-    const error = await errorOf(client.send(new DescribeSecretCommand({ SecretId: 'missing' })));
+    const error = await errorOf(ctx.client.send(new DescribeSecretCommand({ SecretId: 'missing' })));
     expect(error.name).toBe('ResourceNotFoundException');
   });
 });
 
 describe('GetRandomPassword', () => {
   it('returns a 32-character password with every type by default', async () => {
-    const { RandomPassword } = await client.send(new GetRandomPasswordCommand({}));
+    const { RandomPassword } = await ctx.client.send(new GetRandomPasswordCommand({}));
     expect(RandomPassword).toHaveLength(32);
     expect(RandomPassword).toMatch(/[a-z]/);
     expect(RandomPassword).toMatch(/[A-Z]/);
@@ -195,7 +183,7 @@ describe('GetRandomPassword', () => {
   });
 
   it('honours length, exclusions and type switches', async () => {
-    const { RandomPassword } = await client.send(
+    const { RandomPassword } = await ctx.client.send(
       new GetRandomPasswordCommand({ PasswordLength: 64, ExcludePunctuation: true, ExcludeCharacters: 'abc0123' }),
     );
     expect(RandomPassword).toHaveLength(64);
@@ -204,7 +192,7 @@ describe('GetRandomPassword', () => {
 
   it('rejects impossible options with InvalidParameterException', async () => {
     const none = await errorOf(
-      client.send(
+      ctx.client.send(
         new GetRandomPasswordCommand({
           ExcludeLowercase: true,
           ExcludeUppercase: true,
@@ -214,7 +202,7 @@ describe('GetRandomPassword', () => {
       ),
     );
     expect(none.name).toBe('InvalidParameterException');
-    const tooLong = await errorOf(client.send(new GetRandomPasswordCommand({ PasswordLength: 5000 })));
+    const tooLong = await errorOf(ctx.client.send(new GetRandomPasswordCommand({ PasswordLength: 5000 })));
     expect(tooLong.name).toBe('InvalidParameterException');
   });
 });
@@ -223,25 +211,25 @@ describe('ListSecrets', () => {
   it('lists secrets with filters and pages', async () => {
     const prefix = `list-${Date.now()}`;
     for (const suffix of ['a', 'b', 'c']) {
-      await client.send(
+      await ctx.client.send(
         new CreateSecretCommand({ Name: `${prefix}/${suffix}`, SecretString: suffix, Tags: [{ Key: 'group', Value: prefix }] }),
       );
     }
-    const byName = await client.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [prefix] }] }));
+    const byName = await ctx.client.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [prefix] }] }));
     expect(byName.SecretList?.map((s) => s.Name)).toEqual([`${prefix}/a`, `${prefix}/b`, `${prefix}/c`]);
     expect(byName.SecretList?.[0]?.SecretVersionsToStages).toEqual(expect.any(Object));
 
-    const negated = await client.send(
+    const negated = await ctx.client.send(
       new ListSecretsCommand({ Filters: [{ Key: 'tag-value', Values: [prefix] }, { Key: 'name', Values: [`!${prefix}/b`] }] }),
     );
     expect(negated.SecretList?.map((s) => s.Name)).toEqual([`${prefix}/a`, `${prefix}/c`]);
 
-    const first = await client.send(
+    const first = await ctx.client.send(
       new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [prefix] }], MaxResults: 2 }),
     );
     expect(first.SecretList).toHaveLength(2);
     expect(first.NextToken).toEqual(expect.any(String));
-    const second = await client.send(
+    const second = await ctx.client.send(
       new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [prefix] }], MaxResults: 2, NextToken: first.NextToken }),
     );
     expect(second.SecretList?.map((s) => s.Name)).toEqual([`${prefix}/c`]);
@@ -249,7 +237,7 @@ describe('ListSecrets', () => {
   });
 
   it('rejects a forged NextToken with InvalidNextTokenException', async () => {
-    const error = await errorOf(client.send(new ListSecretsCommand({ NextToken: 'not-a-token' })));
+    const error = await errorOf(ctx.client.send(new ListSecretsCommand({ NextToken: 'not-a-token' })));
     expect(error.name).toBe('InvalidNextTokenException');
   });
 });
@@ -257,44 +245,44 @@ describe('ListSecrets', () => {
 describe('DeleteSecret and RestoreSecret', () => {
   it('schedules deletion, blocks reads with InvalidRequestException, and restores', async () => {
     const name = uniqueName();
-    await client.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
-    const deleted = await client.send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: 7 }));
+    await ctx.client.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
+    const deleted = await ctx.client.send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: 7 }));
     expect(deleted.DeletionDate).toBeInstanceOf(Date);
     expect((deleted.DeletionDate?.getTime() ?? 0) - Date.now()).toBeGreaterThan(6 * 86_400_000);
 
-    const read = await errorOf(client.send(new GetSecretValueCommand({ SecretId: name })));
+    const read = await errorOf(ctx.client.send(new GetSecretValueCommand({ SecretId: name })));
     expect(read.name).toBe('InvalidRequestException');
     expect(read.$metadata.httpStatusCode).toBe(400);
-    const recreate = await errorOf(client.send(new CreateSecretCommand({ Name: name, SecretString: 'y' })));
+    const recreate = await errorOf(ctx.client.send(new CreateSecretCommand({ Name: name, SecretString: 'y' })));
     expect(recreate.name).toBe('InvalidRequestException');
-    expect((await client.send(new DescribeSecretCommand({ SecretId: name }))).DeletedDate).toBeInstanceOf(Date);
-    const listed = await client.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [name] }] }));
+    expect((await ctx.client.send(new DescribeSecretCommand({ SecretId: name }))).DeletedDate).toBeInstanceOf(Date);
+    const listed = await ctx.client.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [name] }] }));
     expect(listed.SecretList).toEqual([]);
 
-    await client.send(new RestoreSecretCommand({ SecretId: name }));
-    expect((await client.send(new GetSecretValueCommand({ SecretId: name }))).SecretString).toBe('x');
+    await ctx.client.send(new RestoreSecretCommand({ SecretId: name }));
+    expect((await ctx.client.send(new GetSecretValueCommand({ SecretId: name }))).SecretString).toBe('x');
   });
 
   it('deletes at once with ForceDeleteWithoutRecovery, and refuses it together with a window', async () => {
     const name = uniqueName();
-    await client.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
+    await ctx.client.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
     const both = await errorOf(
-      client.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true, RecoveryWindowInDays: 7 })),
+      ctx.client.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true, RecoveryWindowInDays: 7 })),
     );
     expect(both.name).toBe('InvalidParameterException');
-    await client.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true }));
-    const gone = await errorOf(client.send(new DescribeSecretCommand({ SecretId: name })));
+    await ctx.client.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true }));
+    const gone = await errorOf(ctx.client.send(new DescribeSecretCommand({ SecretId: name })));
     expect(gone.name).toBe('ResourceNotFoundException');
-    await client.send(new CreateSecretCommand({ Name: name, SecretString: 'again' }));
+    await ctx.client.send(new CreateSecretCommand({ Name: name, SecretString: 'again' }));
   });
 });
 
 describe('UpdateSecretVersionStage errors', () => {
   it('answers ResourceNotFoundException for an unknown version', async () => {
     const name = uniqueName();
-    await client.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
+    await ctx.client.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
     const error = await errorOf(
-      client.send(
+      ctx.client.send(
         new UpdateSecretVersionStageCommand({
           SecretId: name,
           VersionStage: 'AWSPENDING',
@@ -309,12 +297,12 @@ describe('UpdateSecretVersionStage errors', () => {
 describe('ListSecretVersionIds', () => {
   it('hides unlabelled versions unless IncludeDeprecated is set', async () => {
     const name = uniqueName();
-    await client.send(new CreateSecretCommand({ Name: name, SecretString: '1' }));
-    await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: '2' }));
-    await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: '3' }));
-    const labelled = await client.send(new ListSecretVersionIdsCommand({ SecretId: name }));
+    await ctx.client.send(new CreateSecretCommand({ Name: name, SecretString: '1' }));
+    await ctx.client.send(new PutSecretValueCommand({ SecretId: name, SecretString: '2' }));
+    await ctx.client.send(new PutSecretValueCommand({ SecretId: name, SecretString: '3' }));
+    const labelled = await ctx.client.send(new ListSecretVersionIdsCommand({ SecretId: name }));
     expect(labelled.Versions?.map((v) => v.VersionStages)).toEqual([['AWSPREVIOUS'], ['AWSCURRENT']]);
-    const all = await client.send(new ListSecretVersionIdsCommand({ SecretId: name, IncludeDeprecated: true }));
+    const all = await ctx.client.send(new ListSecretVersionIdsCommand({ SecretId: name, IncludeDeprecated: true }));
     expect(all.Versions?.map((v) => v.VersionStages)).toEqual([[], ['AWSPREVIOUS'], ['AWSCURRENT']]);
   });
 });

@@ -92,6 +92,11 @@ async function current(name: string): Promise<DbSecret> {
   return JSON.parse(value.SecretString ?? '') as DbSecret;
 }
 
+/** A beforeStep hook that makes the rotation fail just before `at`. */
+const crashAt = (at: RotationStep, message: string) => (step: RotationStep) => {
+  if (step === at) throw new Error(message);
+};
+
 async function rotationErrorOf(rotation: Promise<unknown>): Promise<RotationError> {
   try {
     await rotation;
@@ -178,9 +183,7 @@ describe('rotateSecret against a real database', () => {
       rotateSecret({
         endpoint: sm,
         secretId: name,
-        beforeStep: (step) => {
-          if (step === 'setSecret') throw new Error('simulated crash before setSecret');
-        },
+        beforeStep: crashAt('setSecret', 'simulated crash before setSecret'),
       }),
     );
     expect(error.step).toBe('setSecret');
@@ -207,9 +210,7 @@ describe('rotateSecret against a real database', () => {
       rotateSecret({
         endpoint: sm,
         secretId: name,
-        beforeStep: (step) => {
-          if (step === 'testSecret') throw new Error('simulated crash after setSecret');
-        },
+        beforeStep: crashAt('testSecret', 'simulated crash after setSecret'),
       }),
     );
     expect(error.step).toBe('testSecret');

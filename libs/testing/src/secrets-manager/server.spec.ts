@@ -6,27 +6,17 @@ import {
   ListSecretsCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { startSecretsManager, type SecretsManagerEndpoint } from './index';
-import { errorOf } from './sdk-error.test-util';
+import { startSecretsManager } from './index';
+import { errorOf, useSecretsManager } from './sm.test-util';
 
 jest.setTimeout(30_000);
 
-let sm: SecretsManagerEndpoint;
-let client: SecretsManagerClient;
 
-beforeAll(async () => {
-  sm = await startSecretsManager();
-  client = new SecretsManagerClient({ ...sm.clientConfig(), maxAttempts: 1 });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await sm.close();
-});
+const ctx = useSecretsManager();
 
 afterEach(() => {
-  sm.clearFailures();
-  sm.setLatency(0);
+  ctx.sm.clearFailures();
+  ctx.sm.setLatency(0);
 });
 
 const SIGNED = 'AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/secretsmanager/aws4_request, SignedHeaders=host;x-amz-date, Signature=abcdef0123';
@@ -50,7 +40,7 @@ async function raw(options: RawOptions = {}): Promise<{ status: number; errorTyp
   if (contentType !== null) headers['Content-Type'] = contentType;
   if (authorization !== null) headers['Authorization'] = authorization;
   const method = options.method ?? 'POST';
-  const response = await fetch(`${sm.endpoint}${options.path ?? '/'}`, {
+  const response = await fetch(`${ctx.sm.endpoint}${options.path ?? '/'}`, {
     method,
     headers,
     body: method === 'GET' || method === 'HEAD' ? undefined : (options.body ?? '{}'),
@@ -66,12 +56,12 @@ async function raw(options: RawOptions = {}): Promise<{ status: number; errorTyp
 
 describe('the endpoint', () => {
   it('listens on a random 127.0.0.1 port and hands out a client config with fake static credentials', () => {
-    expect(sm.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(sm.port).toBeGreaterThan(0);
-    expect(sm.region).toBe('us-east-1');
-    expect(sm.accountId).toBe('000000000000');
-    expect(sm.clientConfig()).toEqual({
-      endpoint: sm.endpoint,
+    expect(ctx.sm.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(ctx.sm.port).toBeGreaterThan(0);
+    expect(ctx.sm.region).toBe('us-east-1');
+    expect(ctx.sm.accountId).toBe('000000000000');
+    expect(ctx.sm.clientConfig()).toEqual({
+      endpoint: ctx.sm.endpoint,
       region: 'us-east-1',
       credentials: { accessKeyId: expect.any(String), secretAccessKey: expect.any(String) },
     });
@@ -79,7 +69,7 @@ describe('the endpoint', () => {
 
   it('is reached through AWS_ENDPOINT_URL_SECRETS_MANAGER by a client built without an endpoint option', async () => {
     const saved = { ...process.env };
-    Object.assign(process.env, sm.env());
+    Object.assign(process.env, ctx.sm.env());
     try {
       const fromEnv = new SecretsManagerClient({ maxAttempts: 1 });
       try {
@@ -90,89 +80,89 @@ describe('the endpoint', () => {
         fromEnv.destroy();
       }
     } finally {
-      for (const key of Object.keys(sm.env())) {
+      for (const key of Object.keys(ctx.sm.env())) {
         if (saved[key] === undefined) delete process.env[key];
         else process.env[key] = saved[key];
       }
     }
-    expect(sm.count('CreateSecret', 'env-route')).toBe(1);
+    expect(ctx.sm.count('CreateSecret', 'env-route')).toBe(1);
   });
 });
 
 describe('request counters', () => {
   it('counts requests per action and per secret, by name or ARN, failures included', async () => {
-    sm.resetCounts();
-    const created = await client.send(new CreateSecretCommand({ Name: 'counted', SecretString: 'x' }));
-    await client.send(new GetSecretValueCommand({ SecretId: 'counted' }));
-    await client.send(new GetSecretValueCommand({ SecretId: created.ARN }));
-    await client.send(new DescribeSecretCommand({ SecretId: 'counted' }));
-    await errorOf(client.send(new GetSecretValueCommand({ SecretId: 'not-there' })));
+    ctx.sm.resetCounts();
+    const created = await ctx.client.send(new CreateSecretCommand({ Name: 'counted', SecretString: 'x' }));
+    await ctx.client.send(new GetSecretValueCommand({ SecretId: 'counted' }));
+    await ctx.client.send(new GetSecretValueCommand({ SecretId: created.ARN }));
+    await ctx.client.send(new DescribeSecretCommand({ SecretId: 'counted' }));
+    await errorOf(ctx.client.send(new GetSecretValueCommand({ SecretId: 'not-there' })));
 
-    expect(sm.counts()).toEqual({ CreateSecret: 1, GetSecretValue: 3, DescribeSecret: 1 });
-    expect(sm.count('GetSecretValue')).toBe(3);
-    expect(sm.count('GetSecretValue', 'counted')).toBe(2);
-    expect(sm.count('GetSecretValue', created.ARN)).toBe(2);
-    expect(sm.count('GetSecretValue', 'not-there')).toBe(1);
-    expect(sm.count('CreateSecret', created.ARN)).toBe(1);
-    expect(sm.count('PutSecretValue')).toBe(0);
+    expect(ctx.sm.counts()).toEqual({ CreateSecret: 1, GetSecretValue: 3, DescribeSecret: 1 });
+    expect(ctx.sm.count('GetSecretValue')).toBe(3);
+    expect(ctx.sm.count('GetSecretValue', 'counted')).toBe(2);
+    expect(ctx.sm.count('GetSecretValue', created.ARN)).toBe(2);
+    expect(ctx.sm.count('GetSecretValue', 'not-there')).toBe(1);
+    expect(ctx.sm.count('CreateSecret', created.ARN)).toBe(1);
+    expect(ctx.sm.count('PutSecretValue')).toBe(0);
 
-    sm.resetCounts();
-    expect(sm.counts()).toEqual({});
-    expect(sm.count('GetSecretValue', 'counted')).toBe(0);
+    ctx.sm.resetCounts();
+    expect(ctx.sm.counts()).toEqual({});
+    expect(ctx.sm.count('GetSecretValue', 'counted')).toBe(0);
   });
 });
 
 describe('failure injection', () => {
   it('fails the next N requests of an action with the given error, then serves again', async () => {
-    await client.send(new CreateSecretCommand({ Name: 'flaky', SecretString: 'x' }));
-    sm.failNext('GetSecretValue', 'InternalServiceError', 2);
+    await ctx.client.send(new CreateSecretCommand({ Name: 'flaky', SecretString: 'x' }));
+    ctx.sm.failNext('GetSecretValue', 'InternalServiceError', 2);
     for (let i = 0; i < 2; i++) {
-      const error = await errorOf(client.send(new GetSecretValueCommand({ SecretId: 'flaky' })));
+      const error = await errorOf(ctx.client.send(new GetSecretValueCommand({ SecretId: 'flaky' })));
       expect(error.name).toBe('InternalServiceError');
       expect(error.$metadata.httpStatusCode).toBe(500);
     }
-    expect((await client.send(new GetSecretValueCommand({ SecretId: 'flaky' }))).SecretString).toBe('x');
+    expect((await ctx.client.send(new GetSecretValueCommand({ SecretId: 'flaky' }))).SecretString).toBe('x');
   });
 
   it('injects any error name and status, for one action or all', async () => {
-    sm.failNext('*', { name: 'ThrottlingException', message: 'slow down' });
-    const throttled = await errorOf(client.send(new ListSecretsCommand({})));
+    ctx.sm.failNext('*', { name: 'ThrottlingException', message: 'slow down' });
+    const throttled = await errorOf(ctx.client.send(new ListSecretsCommand({})));
     expect(throttled.name).toBe('ThrottlingException');
     expect(throttled.message).toBe('slow down');
     expect(throttled.$metadata.httpStatusCode).toBe(400);
 
-    sm.failNext('DescribeSecret', 'ResourceNotFoundException');
-    await client.send(new ListSecretsCommand({}));
-    const missing = await errorOf(client.send(new DescribeSecretCommand({ SecretId: 'flaky' })));
+    ctx.sm.failNext('DescribeSecret', 'ResourceNotFoundException');
+    await ctx.client.send(new ListSecretsCommand({}));
+    const missing = await errorOf(ctx.client.send(new DescribeSecretCommand({ SecretId: 'flaky' })));
     expect(missing.name).toBe('ResourceNotFoundException');
   });
 
   it('is retried by the SDK like a real 500', async () => {
-    const retrying = new SecretsManagerClient({ ...sm.clientConfig(), maxAttempts: 3 });
+    const retrying = new SecretsManagerClient({ ...ctx.sm.clientConfig(), maxAttempts: 3 });
     try {
       await retrying.send(new CreateSecretCommand({ Name: 'retried', SecretString: 'ok' }));
-      sm.resetCounts();
-      sm.failNext('GetSecretValue', 'InternalServiceError', 2);
+      ctx.sm.resetCounts();
+      ctx.sm.failNext('GetSecretValue', 'InternalServiceError', 2);
       const value = await retrying.send(new GetSecretValueCommand({ SecretId: 'retried' }));
       expect(value.SecretString).toBe('ok');
       expect(value.$metadata.attempts).toBe(3);
-      expect(sm.count('GetSecretValue', 'retried')).toBe(3);
+      expect(ctx.sm.count('GetSecretValue', 'retried')).toBe(3);
     } finally {
       retrying.destroy();
     }
   });
 
   it('adds latency to every response', async () => {
-    sm.setLatency(200);
+    ctx.sm.setLatency(200);
     const started = process.hrtime.bigint();
-    await client.send(new ListSecretsCommand({}));
+    await ctx.client.send(new ListSecretsCommand({}));
     const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
     expect(elapsedMs).toBeGreaterThanOrEqual(190);
   });
 
   it('validates its own arguments', () => {
-    expect(() => sm.failNext('GetSecretValue', 'X', 0)).toThrow(RangeError);
-    expect(() => sm.setLatency(-1)).toThrow(RangeError);
+    expect(() => ctx.sm.failNext('GetSecretValue', 'X', 0)).toThrow(RangeError);
+    expect(() => ctx.sm.setLatency(-1)).toThrow(RangeError);
   });
 });
 
@@ -244,13 +234,13 @@ describe('protocol errors', () => {
   });
 
   it('rejects a SecretString over 64 KiB with InvalidParameterException', async () => {
-    const error = await errorOf(client.send(new CreateSecretCommand({ Name: 'too-big', SecretString: 'x'.repeat(65_537) })));
+    const error = await errorOf(ctx.client.send(new CreateSecretCommand({ Name: 'too-big', SecretString: 'x'.repeat(65_537) })));
     expect(error.name).toBe('InvalidParameterException');
   });
 
   it('survives raw junk on the socket and keeps serving', async () => {
     const reply = await new Promise<string>((resolve, reject) => {
-      const socket = connect(sm.port, '127.0.0.1');
+      const socket = connect(ctx.sm.port, '127.0.0.1');
       let data = '';
       socket.on('data', (chunk) => (data += chunk.toString()));
       socket.on('close', () => resolve(data));
@@ -258,8 +248,8 @@ describe('protocol errors', () => {
       socket.write('\x00\x01 this is not HTTP\r\n\r\n');
     });
     expect(reply).toMatch(/^HTTP\/1\.1 400/);
-    await client.send(new CreateSecretCommand({ Name: 'after-junk', SecretString: 'ok' }));
-    expect((await client.send(new GetSecretValueCommand({ SecretId: 'after-junk' }))).SecretString).toBe('ok');
+    await ctx.client.send(new CreateSecretCommand({ Name: 'after-junk', SecretString: 'ok' }));
+    expect((await ctx.client.send(new GetSecretValueCommand({ SecretId: 'after-junk' }))).SecretString).toBe('ok');
   });
 
   it('keeps serving SDK requests after all of the above', async () => {
@@ -282,6 +272,6 @@ describe('close', () => {
   });
 
   it('fails to start on a port in use', async () => {
-    await expect(startSecretsManager({ port: sm.port })).rejects.toThrow(/EADDRINUSE/);
+    await expect(startSecretsManager({ port: ctx.sm.port })).rejects.toThrow(/EADDRINUSE/);
   });
 });

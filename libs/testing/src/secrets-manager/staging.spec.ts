@@ -4,43 +4,31 @@ import {
   GetSecretValueCommand,
   ListSecretVersionIdsCommand,
   PutSecretValueCommand,
-  SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { startSecretsManager, type SecretsManagerEndpoint } from './index';
-import { errorOf } from './sdk-error.test-util';
+import { errorOf, useSecretsManager } from './sm.test-util';
 
 jest.setTimeout(30_000);
 
-let sm: SecretsManagerEndpoint;
-let client: SecretsManagerClient;
 let counter = 0;
 
-beforeAll(async () => {
-  sm = await startSecretsManager();
-  client = new SecretsManagerClient({ ...sm.clientConfig(), maxAttempts: 1 });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await sm.close();
-});
+const ctx = useSecretsManager();
 
 async function newSecret(value = 'v1'): Promise<{ name: string; v1: string }> {
   const name = `staging-${++counter}`;
-  const created = await client.send(new CreateSecretCommand({ Name: name, SecretString: value }));
+  const created = await ctx.client.send(new CreateSecretCommand({ Name: name, SecretString: value }));
   return { name, v1: created.VersionId ?? '' };
 }
 
 async function stages(name: string): Promise<Record<string, string[]>> {
-  const described = await client.send(new DescribeSecretCommand({ SecretId: name }));
+  const described = await ctx.client.send(new DescribeSecretCommand({ SecretId: name }));
   const result: Record<string, string[]> = {};
   for (const [id, labels] of Object.entries(described.VersionIdsToStages ?? {})) result[id] = [...labels].sort();
   return result;
 }
 
 async function put(name: string, value: string, extra: { VersionStages?: string[]; ClientRequestToken?: string } = {}) {
-  const result = await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: value, ...extra }));
+  const result = await ctx.client.send(new PutSecretValueCommand({ SecretId: name, SecretString: value, ...extra }));
   return result.VersionId ?? '';
 }
 
@@ -54,10 +42,10 @@ describe('PutSecretValue staging', () => {
     const v3 = await put(name, 'v3');
     expect(await stages(name)).toEqual({ [v2]: ['AWSPREVIOUS'], [v3]: ['AWSCURRENT'] });
     // v1 has no label now but is kept, and can still be read by id.
-    const old = await client.send(new GetSecretValueCommand({ SecretId: name, VersionId: v1 }));
+    const old = await ctx.client.send(new GetSecretValueCommand({ SecretId: name, VersionId: v1 }));
     expect(old.SecretString).toBe('v1');
     expect(old.VersionStages).toEqual([]);
-    const all = await client.send(new ListSecretVersionIdsCommand({ SecretId: name, IncludeDeprecated: true }));
+    const all = await ctx.client.send(new ListSecretVersionIdsCommand({ SecretId: name, IncludeDeprecated: true }));
     expect(all.Versions?.map((v) => v.VersionId)).toEqual([v1, v2, v3]);
   });
 
@@ -65,8 +53,8 @@ describe('PutSecretValue staging', () => {
     const { name, v1 } = await newSecret();
     const pending = await put(name, 'pending', { VersionStages: ['AWSPENDING'] });
     expect(await stages(name)).toEqual({ [v1]: ['AWSCURRENT'], [pending]: ['AWSPENDING'] });
-    expect((await client.send(new GetSecretValueCommand({ SecretId: name }))).SecretString).toBe('v1');
-    const byStage = await client.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSPENDING' }));
+    expect((await ctx.client.send(new GetSecretValueCommand({ SecretId: name }))).SecretString).toBe('v1');
+    const byStage = await ctx.client.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSPENDING' }));
     expect(byStage.SecretString).toBe('pending');
 
     // A second pending version takes the label away from the first.
@@ -83,7 +71,7 @@ describe('PutSecretValue staging', () => {
 
   it('gives the first version AWSCURRENT even when other labels are asked for', async () => {
     const name = `staging-empty-${++counter}`;
-    await client.send(new CreateSecretCommand({ Name: name }));
+    await ctx.client.send(new CreateSecretCommand({ Name: name }));
     const first = await put(name, 'first', { VersionStages: ['AWSPENDING'] });
     expect(await stages(name)).toEqual({ [first]: ['AWSCURRENT', 'AWSPENDING'] });
   });
@@ -92,22 +80,22 @@ describe('PutSecretValue staging', () => {
     const { name, v1 } = await newSecret();
     const token = '11111111-2222-3333-4444-555555555555';
     expect(await put(name, 'v2', { ClientRequestToken: token })).toBe(token);
-    const again = await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'v2', ClientRequestToken: token }));
+    const again = await ctx.client.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'v2', ClientRequestToken: token }));
     expect(again.VersionId).toBe(token);
     expect(again.VersionStages).toEqual(['AWSCURRENT']);
     expect(await stages(name)).toEqual({ [v1]: ['AWSPREVIOUS'], [token]: ['AWSCURRENT'] });
 
     const conflict = await errorOf(
-      client.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'other', ClientRequestToken: token })),
+      ctx.client.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'other', ClientRequestToken: token })),
     );
     expect(conflict.name).toBe('ResourceExistsException');
     expect(conflict.$metadata.httpStatusCode).toBe(400);
-    expect((await client.send(new GetSecretValueCommand({ SecretId: name }))).SecretString).toBe('v2');
+    expect((await ctx.client.send(new GetSecretValueCommand({ SecretId: name }))).SecretString).toBe('v2');
   });
 
   it('requires a value', async () => {
     const { name } = await newSecret();
-    const error = await errorOf(client.send(new PutSecretValueCommand({ SecretId: name })));
+    const error = await errorOf(ctx.client.send(new PutSecretValueCommand({ SecretId: name })));
     expect(error.name).toBe('InvalidParameterException');
   });
 });
@@ -117,7 +105,7 @@ describe('UpdateSecretVersionStage', () => {
     const { name, v1 } = await newSecret();
     const v2 = await put(name, 'v2');
     const pending = await put(name, 'v3', { VersionStages: ['AWSPENDING'] });
-    await client.send(
+    await ctx.client.send(
       new UpdateSecretVersionStageCommand({
         SecretId: name,
         VersionStage: 'AWSCURRENT',
@@ -126,10 +114,10 @@ describe('UpdateSecretVersionStage', () => {
       }),
     );
     expect(await stages(name)).toEqual({ [v2]: ['AWSPREVIOUS'], [pending]: ['AWSCURRENT', 'AWSPENDING'] });
-    expect((await client.send(new GetSecretValueCommand({ SecretId: name }))).SecretString).toBe('v3');
+    expect((await ctx.client.send(new GetSecretValueCommand({ SecretId: name }))).SecretString).toBe('v3');
     expect(v1).not.toBe(v2);
 
-    await client.send(
+    await ctx.client.send(
       new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: 'AWSPENDING', RemoveFromVersionId: pending }),
     );
     expect(await stages(name)).toEqual({ [v2]: ['AWSPREVIOUS'], [pending]: ['AWSCURRENT'] });
@@ -138,7 +126,7 @@ describe('UpdateSecretVersionStage', () => {
   it('rolls back by moving AWSCURRENT to AWSPREVIOUS', async () => {
     const { name, v1 } = await newSecret();
     const v2 = await put(name, 'v2');
-    await client.send(
+    await ctx.client.send(
       new UpdateSecretVersionStageCommand({
         SecretId: name,
         VersionStage: 'AWSCURRENT',
@@ -153,12 +141,12 @@ describe('UpdateSecretVersionStage', () => {
     const { name, v1 } = await newSecret();
     const v2 = await put(name, 'v2', { VersionStages: ['AWSPENDING'] });
     const missing = await errorOf(
-      client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: 'AWSCURRENT', MoveToVersionId: v2 })),
+      ctx.client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: 'AWSCURRENT', MoveToVersionId: v2 })),
     );
     expect(missing.name).toBe('InvalidParameterException');
     expect(missing.$metadata.httpStatusCode).toBe(400);
     const wrong = await errorOf(
-      client.send(
+      ctx.client.send(
         new UpdateSecretVersionStageCommand({
           SecretId: name,
           VersionStage: 'AWSCURRENT',
@@ -173,19 +161,19 @@ describe('UpdateSecretVersionStage', () => {
 
   it('attaches a free custom label, and removes it', async () => {
     const { name, v1 } = await newSecret();
-    await client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: 'blue', MoveToVersionId: v1 }));
+    await ctx.client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: 'blue', MoveToVersionId: v1 }));
     expect(await stages(name)).toEqual({ [v1]: ['AWSCURRENT', 'blue'] });
-    await client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: 'blue', RemoveFromVersionId: v1 }));
+    await ctx.client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: 'blue', RemoveFromVersionId: v1 }));
     expect(await stages(name)).toEqual({ [v1]: ['AWSCURRENT'] });
   });
 
   it('refuses to remove AWSCURRENT without moving it, and needs a version to act on', async () => {
     const { name, v1 } = await newSecret();
     const remove = await errorOf(
-      client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: 'AWSCURRENT', RemoveFromVersionId: v1 })),
+      ctx.client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: 'AWSCURRENT', RemoveFromVersionId: v1 })),
     );
     expect(remove.name).toBe('InvalidParameterException');
-    const neither = await errorOf(client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: 'x' })));
+    const neither = await errorOf(ctx.client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: 'x' })));
     expect(neither.name).toBe('InvalidParameterException');
     expect(await stages(name)).toEqual({ [v1]: ['AWSCURRENT'] });
   });
