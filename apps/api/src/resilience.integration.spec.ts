@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { rotateSecret, type LocalBackend } from '@serverless-app/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { apiFor, bodyOf, captureLogs, startBackend } from './testing/api.test-util';
@@ -151,4 +151,30 @@ it('writes JSON log lines carrying the correlation id', async () => {
 
   expect(lines.length).toBeGreaterThan(0);
   expect(rejected).toMatchObject({ level: 'WARN', correlation_id: 'corr-123', service: 'serverless-app-api', status: 404 });
+});
+
+it.each([
+  ['not JSON', 'app:hunter2-not-json', 'database secret is not valid JSON'],
+  ['without a password', '{"username":"app","host":"x"}', 'database secret field \\"password\\" must be a non-empty string'],
+  ['with a numeric password', '{"username":"app","password":12345678}', 'database secret field \\"password\\" must be a non-empty string, got number'],
+])('answers 500 for a secret %s, logs which field is wrong, and echoes no value', async (_name, secretString, logged) => {
+  const secretId = `broken-${Math.random().toString(36).slice(2)}`;
+  const sdk = new SecretsManagerClient(backend.secrets.clientConfig());
+  await sdk.send(new CreateSecretCommand({ Name: secretId, SecretString: secretString }));
+  sdk.destroy();
+  const logs = captureLogs();
+  const api = apiFor(backend, { DB_SECRET_ID: secretId });
+  try {
+    const res = await api.invoke({ path: '/' });
+
+    expect(res.statusCode).toBe(500);
+    expect(bodyOf(res)).toEqual({ error: { code: 'internal_error', message: 'internal server error' } });
+    const text = logs.lines.join('\n');
+    expect(text).toContain(logged);
+    expect(text).not.toContain('hunter2');
+    expect(text).not.toContain('12345678');
+  } finally {
+    logs.restore();
+    await api.dispose();
+  }
 });

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { parseDbSecret, staticCredentials } from './credentials';
 import { DatabaseAuthError } from './errors';
 
@@ -32,6 +33,7 @@ describe('parseDbSecret', () => {
   it('never echoes secret values in its errors', () => {
     const attempts = [
       '{"username":"u","password":"hunter2-secret"',
+      'hunter2-secret',
       { username: 'u', password: 'hunter2-secret', port: 'hunter2-secret' },
       { username: 'u', password: 'hunter2-secret', host: 1 },
     ];
@@ -40,7 +42,7 @@ describe('parseDbSecret', () => {
       try {
         parseDbSecret(input);
       } catch (e) {
-        message = `${(e as Error).message} ${String((e as Error).cause)}`;
+        message = inspect(e, { depth: 10 }); // the whole error, causes included, as a logger would print it
       }
       expect(message).not.toBe('');
       expect(message).not.toContain('hunter2');

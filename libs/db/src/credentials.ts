@@ -51,8 +51,9 @@ export function parseDbSecret(secret: unknown): DbSecret {
   if (typeof value === 'string') {
     try {
       value = JSON.parse(value);
-    } catch (cause) {
-      throw new DatabaseAuthError('database secret is not valid JSON', { cause: new Error('JSON parse failed', { cause }) });
+    } catch {
+      // No cause: the parser's message quotes the text, which is the secret.
+      throw new DatabaseAuthError('database secret is not valid JSON');
     }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
