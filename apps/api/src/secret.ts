@@ -43,11 +43,14 @@ export function secretWiring(options: { secretId: string; ttlMs: number; cacheKe
     cacheExpiry: options.ttlMs,
   }) as MiddlewareObj<HttpEvent, HttpResponse>;
 
+  let validated: unknown;
   const holder: MiddlewareObj<HttpEvent, HttpResponse> = {
     before: async (request) => {
       const values = await getInternal([KEY], request as never);
-      // The secret's contents are validated here: a malformed secret fails loudly, naming the field.
+      // The secret's contents are validated once per fetched value: a malformed secret fails loudly, naming the field.
+      if (values[KEY] === validated && current) return;
       current = parseDbSecret(values[KEY]);
+      validated = values[KEY];
     },
   };
 
