@@ -17,8 +17,10 @@ describe('createDbClient options', () => {
       pool: { open: 0, idle: 0, waiting: 0, limit: 2 },
       retries: 0,
       credentialRefreshes: 0,
+      authFailuresShortCircuited: 0,
       staleConnectionsReplaced: 0,
       readsReplayed: 0,
+      outcomeUnknown: 0,
       pinningWarnings: 0,
     });
     await db.close();
@@ -34,6 +36,8 @@ describe('createDbClient options', () => {
     ['fractional timeout', { pool: { connectTimeoutMs: 1.5 } }, 'pool.connectTimeoutMs must be an integer'],
     ['zero statement timeout', { statementTimeoutMs: 0 }, 'statementTimeoutMs must be an integer ≥ 1'],
     ['zero attempts', { retry: { maxAttempts: 0 } }, 'retry.maxAttempts must be at least 1'],
+    ['unknown server time limit', { serverTimeLimit: 'on' as never }, "serverTimeLimit must be 'auto' or 'off'"],
+    ['negative auth cool-down', { authFailureCooldownMs: -1 }, 'authFailureCooldownMs must be an integer ≥ 0'],
     ['IAM without TLS', { host: '127.0.0.1', iamAuth: { username: 'app', tokens } }, 'iamAuth requires TLS'],
     ['IAM without a user', { iamAuth: { username: '', tokens } }, 'iamAuth needs a username and a token source'],
     ['bad pinning env', { pinning: undefined }, 'DB_PINNING_GUARD'],
@@ -47,6 +51,14 @@ describe('createDbClient options', () => {
       if (env === undefined) delete process.env['DB_PINNING_GUARD'];
       else process.env['DB_PINNING_GUARD'] = env;
     }
+  });
+
+  it('refuses a deadline that is not a finite time', async () => {
+    const db = createDbClient(valid);
+
+    expect(() => db.withDeadline(Number.NaN)).toThrow('deadline must be a finite epoch time in ms');
+    expect(() => db.withDeadline(Number.POSITIVE_INFINITY)).toThrow(RangeError);
+    await db.close();
   });
 
   it('takes IAM auth without a password provider', async () => {

@@ -3,6 +3,13 @@ const READ_VERBS = new Set(['SELECT', 'SHOW', 'DESCRIBE', 'DESC', 'EXPLAIN']);
 /** Reads with side effects or locks: never replayed. */
 const SIDE_EFFECTS = /\b(INTO|FOR\s+UPDATE|LOCK\s+IN\s+SHARE\s+MODE|FOR\s+SHARE|NEXTVAL|SETVAL|LASTVAL|GET_LOCK|RELEASE_LOCK|RELEASE_ALL_LOCKS|SLEEP|BENCHMARK)\b/i;
 
+/** The first keyword of a statement (upper case) and where it starts, after leading comments and blanks. */
+export function leadingVerb(sql: string): { verb: string; at: number } | undefined {
+  const at = LEADING_NOISE.exec(sql)?.[0].length ?? 0;
+  const verb = /^[A-Za-z]+/.exec(sql.slice(at))?.[0];
+  return verb === undefined ? undefined : { verb: verb.toUpperCase(), at };
+}
+
 /**
  * True when a statement only reads, so running it again after a lost
  * connection cannot change anything. Conservative: when unsure, false.

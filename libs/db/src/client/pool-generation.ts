@@ -1,5 +1,5 @@
 import { createPool, type Pool, type PoolConnection, type PoolOptions } from 'mysql2';
-import type { DbCredentials } from './credentials';
+import type { DbCredentials } from '../credentials';
 
 /** Raised when no pooled connection became free within the acquire timeout. */
 export class AcquireTimeoutError extends Error {

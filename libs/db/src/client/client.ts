@@ -1,0 +1,152 @@
+import { format } from 'mysql2';
+import { staticCredentials } from '../credentials';
+import { DatabaseError } from '../errors';
+import { type DbClientLogger, silentLogger } from '../logger';
+import { createPinningGuard, defaultPinningMode, type PinningGuard } from '../pinning';
+import { resolveRetryOptions } from '../retry';
+import { ConnectionSource, type Counters, newCounters } from './connections';
+import { AUTH_FAILURE_COOLDOWN_DEFAULT_MS, poolDriverOptions, STATEMENT_TIMEOUT_DEFAULT_MS, validateOptions } from './options';
+import { okPacketOf, rowsOf } from './results';
+import { StatementRunner } from './statements';
+import { runTransaction } from './transaction';
+import type { DbClient, DbClientOptions, DbClientStats, Queryable, StatementOptions, TransactionOptions, WriteResult } from './types';
+
+class ProxyPoolClient implements DbClient {
+  private readonly source: ConnectionSource;
+  private readonly runner: StatementRunner;
+  private readonly guard: PinningGuard;
+  private readonly counters: Counters = newCounters();
+  private readonly connectionLimit: number;
+  private readonly logger: DbClientLogger;
+  private closed = false;
+
+  constructor(options: DbClientOptions) {
+    const pool = validateOptions(options);
+    const retry = resolveRetryOptions(options.retry);
+    const logger = options.logger ?? silentLogger;
+    this.logger = logger;
+    const retryAfterSeconds = Math.max(1, Math.ceil(retry.maxDelayMs / 1000));
+    this.connectionLimit = pool.connectionLimit;
+    this.guard =
+      typeof options.pinning === 'object' ? options.pinning : createPinningGuard({ mode: options.pinning ?? defaultPinningMode(), logger });
+    this.source = new ConnectionSource({
+      pool,
+      driverOptions: poolDriverOptions(options, pool),
+      credentials: options.credentials ?? staticCredentials({ username: options.iamAuth?.username ?? '', password: '' }),
+      iamAuth: options.iamAuth,
+      authFailureCooldownMs: options.authFailureCooldownMs ?? AUTH_FAILURE_COOLDOWN_DEFAULT_MS,
+      retryAfterSeconds,
+      logger,
+      counters: this.counters,
+    });
+    this.runner = new StatementRunner(this.source, {
+      statementTimeoutMs: options.statementTimeoutMs ?? STATEMENT_TIMEOUT_DEFAULT_MS,
+      serverTimeLimit: options.serverTimeLimit ?? 'auto',
+      retry,
+      retryAfterSeconds,
+      logger,
+      counters: this.counters,
+    });
+  }
+
+  query<Row>(sql: string, params: readonly unknown[] = [], options: StatementOptions = {}): Promise<Row[]> {
+    return this.statement(sql, params, options).then((result) => rowsOf<Row>(result));
+  }
+
+  run(sql: string, params: readonly unknown[] = [], options: StatementOptions = {}): Promise<WriteResult> {
+    return this.statement(sql, params, options).then(okPacketOf);
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    this.assertOpen();
+    return runTransaction({ source: this.source, runner: this.runner, logger: this.logger, checkPinning: (sql, params) => this.checkPinning(sql, params) }, fn, options);
+  }
+
+  withDeadline(deadline: number): DbClient {
+    if (!Number.isFinite(deadline)) throw new RangeError(`deadline must be a finite epoch time in ms, got ${String(deadline)}`);
+    return deadlineView(this, deadline);
+  }
+
+  stats(): DbClientStats {
+    return { pool: { ...this.source.poolStats(), limit: this.connectionLimit }, ...this.counters, pinningWarnings: this.guard.stats().flagged };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.source.close();
+  }
+
+  private async statement(sql: string, params: readonly unknown[], options: StatementOptions): Promise<unknown> {
+    this.assertOpen();
+    this.checkPinning(sql, params);
+    return this.runner.execute(sql, params, options);
+  }
+
+  /** Checks the text as it will be sent (values inlined), so the 16 KB rule counts real bytes. */
+  private checkPinning(sql: string, params: readonly unknown[]): void {
+    if (this.guard.mode === 'off') return;
+    this.guard.check(params.length > 0 ? format(sql, params as Parameters<typeof format>[1]) : sql);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new DatabaseError('the database client is closed');
+  }
+}
+
+/** The client with a deadline on every call; a call's own earlier deadline still wins. */
+function deadlineView(client: DbClient, deadline: number): DbClient {
+  const bound = <O extends { deadline?: number }>(options: O | undefined): O => ({ ...options, deadline: Math.min(options?.deadline ?? deadline, deadline) }) as O;
+  return {
+    query: (sql, params, options) => client.query(sql, params, bound(options)),
+    run: (sql, params, options) => client.run(sql, params, bound(options)),
+    transaction: (fn, options) => client.transaction(fn, bound(options)),
+    withDeadline: (earlier) => client.withDeadline(Math.min(earlier, deadline)),
+    stats: () => client.stats(),
+    close: () => client.close(),
+  };
+}
+
+/**
+ * Creates the database client. Create it once per execution environment (at
+ * module scope, or lazily with {@link lazyDbClient}) and share it; it opens
+ * connections on first use.
+ *
+ * It never pins an RDS Proxy session on its own (text protocol with client-side
+ * escaping, no multi-statements), survives password rotation (on 1045 it
+ * refreshes the credentials once and retries), replaces connections closed while
+ * the Lambda was frozen, replays only reads, and gives up with a
+ * {@link DatabaseUnavailableError} well before API Gateway's 29 s timeout — or
+ * the caller's deadline ({@link DbClient.withDeadline}), whichever comes first.
+ *
+ * @example
+ * const db = createDbClient({
+ *   host: process.env.DB_HOST!, database: 'app',
+ *   credentials: secretsManagerCredentials({ secretId: process.env.DB_SECRET_ID! }),
+ * });
+ * const [row] = await db.query<{ now: Date }>('SELECT NOW() AS now');
+ * const { insertId } = await db.run('INSERT INTO items (name) VALUES (?)', ['first']);
+ */
+export function createDbClient(options: DbClientOptions): DbClient {
+  return new ProxyPoolClient(options);
+}
+
+/**
+ * Memoises a client factory as a promise, so that concurrent first calls share
+ * one setup. A failed setup is not remembered; the next call tries again.
+ *
+ * @example
+ * const getDb = lazyDbClient(async () => createDbClient(await loadOptions()));
+ * export const handler = async () => (await getDb()).query('SELECT NOW() AS now');
+ */
+export function lazyDbClient(factory: () => DbClient | Promise<DbClient>): () => Promise<DbClient> {
+  let client: Promise<DbClient> | undefined;
+  return () => {
+    client ??= Promise.resolve()
+      .then(factory)
+      .catch((err: unknown) => {
+        client = undefined;
+        throw err;
+      });
+    return client;
+  };
+}
