@@ -9,16 +9,20 @@ interface ServerConnection {
   on(event: 'error', listener: (err: Error) => void): void;
   writeTextResult(rows: unknown[], columns: unknown[]): void;
   writeOk(args?: Record<string, unknown>): void;
+  writeError(args: { code: number; message: string }): void;
 }
 
 /**
  * A MySQL-protocol server that behaves like RDS Proxy under stress: its first
  * `failHandshakes` logins are refused with `errno` (9501: "Timed-out waiting to
- * acquire database connection"), later ones are accepted and every query
- * answers one row `{ v: 1 }`.
+ * acquire database connection"), later ones are accepted; its first
+ * `failQueries` statements are answered with the same error (a borrow timeout
+ * at statement time), later ones with one row `{ v: 1 }` (or an OK packet for
+ * anything that is not a SELECT).
  */
-export async function startFakeProxy(options: { failHandshakes: number; errno: number; message: string }) {
+export async function startFakeProxy(options: { failHandshakes: number; failQueries?: number; errno: number; message: string }) {
   let handshakes = 0;
+  let queries = 0;
   const sockets = new Set<Socket>();
   const server = createServer(() => undefined);
   server.on('connection', (conn: ServerConnection) => {
@@ -36,8 +40,10 @@ export async function startFakeProxy(options: { failHandshakes: number; errno: n
       authCallback: (_params: unknown, cb: (err: null, mysqlError?: { message: string; code: number }) => void) =>
         fail ? cb(null, { message: options.message, code: options.errno }) : cb(null),
     });
-    conn.on('query', () => {
+    conn.on('query', (sql: string) => {
       conn.sequenceId = 1; // a response starts after the client's command packet (0)
+      if (queries++ < (options.failQueries ?? 0)) return conn.writeError({ code: options.errno, message: options.message });
+      if (!/^\s*SELECT/i.test(sql)) return conn.writeOk({ affectedRows: 1 });
       conn.writeTextResult(
         [{ v: 1 }],
         [{ catalog: 'def', schema: '', table: '', orgTable: '', name: 'v', orgName: 'v', characterSet: 63, columnLength: 11, columnType: 8, flags: 0, decimals: 0 }],
@@ -49,6 +55,7 @@ export async function startFakeProxy(options: { failHandshakes: number; errno: n
   return {
     port: (net.address() as AddressInfo).port,
     handshakes: () => handshakes,
+    queries: () => queries,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

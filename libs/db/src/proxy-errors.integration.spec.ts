@@ -43,4 +43,32 @@ describe('RDS Proxy borrow timeout (9501)', () => {
       await proxy.close();
     }
   });
+
+  it('at statement time: runs a read again on a fresh connection', async () => {
+    const proxy = await startFakeProxy({ failHandshakes: 0, failQueries: 1, ...BORROW_TIMEOUT });
+    const db = clientOn(proxy.port);
+    try {
+      expect(await db.query('SELECT 1 AS v')).toEqual([{ v: 1 }]);
+      expect(db.stats().readsReplayed).toBe(1);
+      expect(proxy.queries()).toBe(2);
+    } finally {
+      await db.close();
+      await proxy.close();
+    }
+  });
+
+  it('at statement time: fails a write as unavailable (it did not run) without sending it again', async () => {
+    const proxy = await startFakeProxy({ failHandshakes: 0, failQueries: 1, ...BORROW_TIMEOUT });
+    const db = clientOn(proxy.port);
+    try {
+      const error = await db.run('UPDATE t SET v = 2').catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(DatabaseUnavailableError);
+      expect(error).toMatchObject({ errno: 9501, reason: 'busy' });
+      expect(proxy.queries()).toBe(1);
+    } finally {
+      await db.close();
+      await proxy.close();
+    }
+  });
 });
