@@ -73,7 +73,12 @@ export function toSecretFailure(stage: SecretStage, error: unknown): SecretFailu
   return SecretsManagerFetchError.from(stage, error);
 }
 
-/** `{ name, code }` of a failure, for logs and stats. */
+/**
+ * `{ name, code }` of a failure, for logs and stats.
+ *
+ * @example
+ * failureSummary(new SecretsManagerFetchError('AWSCURRENT', { errorName: 'Error', code: 'ECONNREFUSED' })); // { name: 'Error', code: 'ECONNREFUSED' }
+ */
 export function failureSummary(failure: SecretFailure): { name: string; code?: string } {
   if (failure instanceof SecretsManagerFetchError) return { name: failure.errorName, ...(failure.code ? { code: failure.code } : {}) };
   return { name: failure.name, ...(failure.code ? { code: failure.code } : {}) };

@@ -17,7 +17,12 @@ interface Sdk {
   GetSecretValueCommand: typeof GetSecretValue;
 }
 
-/** The SDK client settings: short explicit timeouts and few attempts (the SDK's defaults wait minutes). */
+/**
+ * The SDK client settings: short explicit timeouts and few attempts (the SDK's defaults wait minutes).
+ *
+ * @example
+ * new SecretsManagerClient(sdkClientConfig(resolveSecretsOptions({ secretId: 'rds/app' })));
+ */
 export function sdkClientConfig(options: Pick<ResolvedSecretsOptions, 'clientConfig' | 'connectionTimeoutMs' | 'requestTimeoutMs' | 'maxAttempts'>) {
   const { endpoint, region, credentials } = options.clientConfig;
   return {
