@@ -7,3 +7,4 @@ export type { RetryOptions } from './retry';
 export * from './pinning';
 export * from './migrations';
 export { cachedTokenSource, type IamAuthOptions, type IamTokenSource, rdsIamTokenSource } from './iam-auth';
+export * from './secrets';
