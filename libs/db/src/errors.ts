@@ -5,6 +5,12 @@
  * values), only its safe fields, as a {@link DriverErrorSummary} cause.
  */
 
+/**
+ * Marks an error class whose instances carry nothing but safe facts (no SQL,
+ * values or secrets), so that it is kept whole as a cause.
+ */
+export const SAFE_ERROR: unique symbol = Symbol.for('serverless-app.db.safe-error');
+
 /** Fields copied from a mysql2 error onto ours (never `sql` or `sqlMessage`). */
 export interface DriverErrorInfo {
   /** Driver or server code, e.g. `ER_DUP_ENTRY`, `ECONNREFUSED`. */
@@ -23,6 +29,7 @@ export interface DriverErrorInfo {
  */
 export class DriverErrorSummary extends Error {
   override name = 'DriverError';
+  readonly [SAFE_ERROR] = true;
   readonly code: string | undefined;
   readonly errno: number | undefined;
   readonly sqlState: string | undefined;
@@ -52,8 +59,11 @@ export class DriverErrorSummary extends Error {
   }
 }
 
+const isSafe = (cause: unknown): boolean =>
+  cause instanceof DatabaseError || (typeof cause === 'object' && cause !== null && (cause as { [SAFE_ERROR]?: unknown })[SAFE_ERROR] === true);
+
 /** Our own errors are kept whole as causes; anything else is reduced to its safe fields. */
-const safeCause = (cause: unknown): unknown => (cause instanceof DatabaseError ? cause : DriverErrorSummary.of(cause));
+const safeCause = (cause: unknown): unknown => (isSafe(cause) ? cause : DriverErrorSummary.of(cause));
 
 /** Base class of every error from libs/db. */
 export class DatabaseError extends Error {

@@ -54,7 +54,9 @@ describe('toSecretFailure', () => {
     const failure = toSecretFailure('AWSCURRENT', parseError);
 
     expect(failure).toBeInstanceOf(DatabaseAuthError);
-    expect(failure).toMatchObject({ message: parseError.message, code: 'MALFORMED_SECRET', cause: undefined });
+    expect(failure.message).toBe(parseError.message);
+    expect(failure).toMatchObject({ code: 'MALFORMED_SECRET' });
+    expect(failure.cause).toBeUndefined();
     expect(failureSummary(failure)).toEqual({ name: 'DatabaseAuthError', code: 'MALFORMED_SECRET' });
   });
 });

@@ -1,4 +1,4 @@
-import { DatabaseAuthError, DatabaseUnavailableError } from '../errors';
+import { DatabaseAuthError, DatabaseUnavailableError, SAFE_ERROR } from '../errors';
 
 /** The secret versions the provider reads. */
 export type SecretStage = 'AWSCURRENT' | 'AWSPENDING';
@@ -19,6 +19,7 @@ const safeCode = (value: unknown): string | undefined => (typeof value === 'stri
  */
 export class SecretsManagerFetchError extends Error {
   override name = 'SecretsManagerFetchError';
+  readonly [SAFE_ERROR] = true;
   /** AWS error code (`ThrottlingException`, `ResourceNotFoundException`, ...) or the JavaScript error's name. */
   readonly errorName: string;
   /** Node system error code, e.g. `ECONNREFUSED`. */
@@ -86,8 +87,7 @@ export function failureSummary(failure: SecretFailure): { name: string; code?: s
 
 /**
  * The database credentials could not be read from Secrets Manager and none are
- * cached yet (cold start with Secrets Manager down, throttling, hanging or a
- * malformed secret). A {@link DatabaseUnavailableError}, so callers answer 503
+ * cached yet (cold start with Secrets Manager down, throttling or hanging). A {@link DatabaseUnavailableError}, so callers answer 503
  * with `Retry-After: retryAfterSeconds`. `cause` is a {@link SecretFailure}:
  * never the SDK's error, never the secret.
  *
@@ -100,6 +100,7 @@ export class CredentialsUnavailableError extends DatabaseUnavailableError {
   constructor(message: string, options: { cause?: SecretFailure; retryAfterSeconds: number; attempts: number }) {
     super(message, {
       ...options,
+      reason: 'credentials',
       ...(options.cause ? { code: failureSummary(options.cause).code ?? failureSummary(options.cause).name } : {}),
     });
   }

@@ -219,16 +219,17 @@ describe('SecretCache.get', () => {
     expect(second).toMatchObject({ retryAfterSeconds: 12, attempts: 2 });
   });
 
-  it('rejects a malformed secret on a cold start, naming the field and not the value', async () => {
+  it('rejects a malformed secret on a cold start as a configuration error (DatabaseAuthError), naming the field and not the value', async () => {
     const { cache, next, capture } = setup();
     next(async () => `{"username":"app","password":"${PASSWORDS[2]}"`);
 
-    const error = (await rejection(cache.get())) as CredentialsUnavailableError;
+    const error = (await rejection(cache.get())) as DatabaseAuthError;
 
-    expect(error).toBeInstanceOf(CredentialsUnavailableError);
+    expect(error).toBeInstanceOf(DatabaseAuthError);
+    expect(error).not.toBeInstanceOf(DatabaseUnavailableError);
     expect(error.message).toBe('database credentials are unavailable: database secret is not valid JSON');
-    expect(error.cause).toBeInstanceOf(DatabaseAuthError);
-    expect((error.cause as Error).cause).toBeUndefined();
+    expect(error.cause).toBeUndefined();
+    expect(await rejection(cache.get())).toBeInstanceOf(DatabaseAuthError);
     expectNoLeak([error], capture.text());
   });
 

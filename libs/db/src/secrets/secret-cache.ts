@@ -43,7 +43,7 @@ export interface SecretsManagerCredentialsStats {
   cachedAgeMs: number | undefined;
 }
 
-type Outcome = { ok: true; secret: DbSecret } | { ok: false; error: CredentialsUnavailableError };
+type Outcome = { ok: true; secret: DbSecret } | { ok: false; error: CredentialsUnavailableError | DatabaseAuthError };
 type Reason = 'initial' | 'background' | 'forced';
 
 interface Flight {
@@ -258,7 +258,7 @@ export class SecretCache {
     this.retryAt = 0;
   }
 
-  private failed(reason: Reason, failure: SecretFailure): CredentialsUnavailableError {
+  private failed(reason: Reason, failure: SecretFailure): CredentialsUnavailableError | DatabaseAuthError {
     this.counters.fetchFailures++;
     if (this.disposed) return this.unavailable('the credentials provider was disposed', failure);
     this.failures++;
@@ -276,6 +276,12 @@ export class SecretCache {
     return this.unavailable(reason === 'forced' ? 'could not refresh the database credentials' : 'database credentials are unavailable', failure);
   }
 
+  /**
+   * Why there are no credentials: a malformed secret is a configuration error
+   * ({@link DatabaseAuthError}, naming the field) that waiting will not fix;
+   * anything else is {@link CredentialsUnavailableError}, worth retrying later.
+   */
+
   private recordPendingFailure(failure: SecretFailure): void {
     this.counters.fetchFailures++;
     if (this.disposed) return;
@@ -283,7 +289,8 @@ export class SecretCache {
     this.log('warn', 'could not fetch the pending database secret from Secrets Manager', describeFailure('AWSPENDING', failure));
   }
 
-  private unavailable(prefix: string, failure = this.lastFailure): CredentialsUnavailableError {
+  private unavailable(prefix: string, failure = this.lastFailure): CredentialsUnavailableError | DatabaseAuthError {
+    if (failure instanceof DatabaseAuthError) return new DatabaseAuthError(`${prefix}: ${failure.message}`, { code: failure.code });
     const waitMs = Math.max(0, this.retryAt - this.options.now());
     const what = failure === undefined ? 'no secret fetched yet' : failure instanceof DatabaseAuthError ? failure.message : `Secrets Manager ${failureSummary(failure).code ?? failureSummary(failure).name}`;
     return new CredentialsUnavailableError(`${prefix}: ${what}`, {
