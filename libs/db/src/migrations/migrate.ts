@@ -185,7 +185,15 @@ async function applyMigration(
     await conn.query(`UPDATE ${table.sql} SET state = 'running', checksum = ? WHERE name = ?`, [migration.checksum, name]);
     const replayed = statements.slice(0, resumeAt).filter((s) => s.sessionOnly);
     logger.info('resuming migration', { migration: name, statement: resumeAt + 1, statements: total, previousRun: interrupted ? 'interrupted' : 'failed', replayed: replayed.length });
-    for (const statement of replayed) await conn.query(statement.text);
+    for (const statement of replayed) {
+      await conn.query(statement.text).catch((error: unknown) => {
+        const number = statements.indexOf(statement) + 1;
+        throw new MigrationError(`migration ${name}: replaying statement ${number} of ${total} failed (${errorSummary(error)})`, name, {
+          statement: number,
+          ...driverInfo(error),
+        });
+      });
+    }
   } else {
     await conn.query(
       `INSERT INTO ${table.sql} (name, checksum, state, statements_done, progress_checksum, started_at, applied_at, duration_ms)
@@ -247,7 +255,7 @@ async function applyMigration(
  *   at the first statement not recorded as done. MySQL cannot roll back DDL,
  *   so that statement may have run: if it fails with an "already exists /
  *   already gone" error (see `ALREADY_APPLIED_ERRORS`), it is logged and
- *   recorded as done. `SET` and `USE` statements before it are replayed.
+ *   recorded as done. The `SET` statements before it are replayed.
  * - Any other failure stops the run with a {@link MigrationError} naming the
  *   migration and the statement number (never the SQL or the server's message);
  *   the next run retries that statement, without the "already exists" leniency.

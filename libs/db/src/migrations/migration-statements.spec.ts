@@ -36,10 +36,10 @@ describe('migrationStatements', () => {
     ]);
   });
 
-  it('marks SET and USE as session-only', () => {
+  it('marks SET as session-only', () => {
     expect(migrationStatements('SET @x = 1; use other; SET GLOBAL y = 2; UPDATE t SET a = 1').map((s) => [s.verb, s.sessionOnly])).toEqual([
       ['SET', true],
-      ['USE', true],
+      ['USE', false],
       ['SET', true],
       ['UPDATE', false],
     ]);
@@ -73,6 +73,12 @@ describe('forbiddenStatement', () => {
     const [statement] = migrationStatements('DELIMITER //\nCREATE PROCEDURE p() BEGIN SELECT 1; END //');
 
     expect(statement && forbiddenStatement(statement)).toBe('DELIMITER is a mysql client command; write a stored program without it');
+  });
+
+  it('refuses USE, which would move the bookkeeping to another database', () => {
+    const [statement] = migrationStatements('use other');
+
+    expect(statement && forbiddenStatement(statement)).toBe("USE is not allowed: migrations run in the connection's database, where their progress is recorded");
   });
 
   it.each([['CREATE PROCEDURE p() BEGIN START TRANSACTION; COMMIT; END'], ['START SLAVE'], ['ALTER TABLE items ADD COLUMN begin_at INT'], ['SELECT 1']])(

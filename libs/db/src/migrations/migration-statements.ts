@@ -8,7 +8,7 @@ export interface MigrationStatement {
   readonly text: string;
   /** Its first keyword, upper-cased (`CREATE`, `ALTER`, ...); empty if it starts with something else. */
   readonly verb: string;
-  /** `SET` and `USE`: they change only the session, so a resumed run replays them. */
+  /** `SET`: it changes only the session, so a resumed run replays it. */
   readonly sessionOnly: boolean;
 }
 
@@ -39,7 +39,7 @@ export function migrationStatements(sql: string): MigrationStatement[] {
     const terminator = tokens[index];
     const to = terminator === undefined ? sql.length : terminator.start; // splitStatements stops only at a top-level `;`
     const verb = first?.kind === 'word' ? first.value : '';
-    statements.push({ text: sql.slice(from, to).trim(), verb, sessionOnly: verb === 'SET' || verb === 'USE' });
+    statements.push({ text: sql.slice(from, to).trim(), verb, sessionOnly: verb === 'SET' });
   }
   return statements;
 }
@@ -59,8 +59,9 @@ const TRANSACTION_CONTROL: ReadonlyMap<string, string> = new Map([
 /**
  * Why a statement may not appear in a migration file, or `undefined`. The
  * runner commits each statement together with its progress record, so a file
- * may not control transactions or table locks itself; `DELIMITER` is a mysql
- * client command, not SQL.
+ * may not control transactions or table locks itself; `USE` would move the
+ * runner's own bookkeeping to another database; `DELIMITER` is a mysql client
+ * command, not SQL.
  *
  * @example
  * forbiddenStatement({ text: 'START TRANSACTION', verb: 'START', sessionOnly: false }); // 'START TRANSACTION ...'
@@ -69,6 +70,7 @@ export function forbiddenStatement(statement: MigrationStatement): string | unde
   const words = tokenize(statement.text).slice(0, 2);
   const second = words[1]?.kind === 'word' ? words[1].value : '';
   if (statement.verb === 'DELIMITER') return 'DELIMITER is a mysql client command; write a stored program without it';
+  if (statement.verb === 'USE') return "USE is not allowed: migrations run in the connection's database, where their progress is recorded";
   const control = statement.verb === 'START' && second === 'TRANSACTION' ? 'START TRANSACTION' : TRANSACTION_CONTROL.get(statement.verb);
   if (control === undefined) return undefined;
   return `${control} is not allowed: the runner commits each statement together with its progress record`;
