@@ -1,2 +1,13 @@
+export { ALREADY_APPLIED_ERRORS, isAlreadyApplied } from './already-applied';
 export { checksum, loadMigrations, type Migration, MIGRATION_FILE, MigrationFileError, validateMigrations } from './load-migrations';
-export { type AppliedMigration, migrate, MigrationError, type MigrateOptions, migrationStatus, type MigrationStatus } from './migrate';
+export { MigrationError, type MigrationErrorDetails } from './migration-error';
+export {
+  type AppliedMigration,
+  migrate,
+  type MigrateOptions,
+  type MigrationHooks,
+  migrationStatus,
+  type MigrationStatus,
+  type MigrationStep,
+  type UnfinishedMigration,
+} from './migrate';

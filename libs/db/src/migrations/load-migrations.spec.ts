@@ -38,7 +38,17 @@ describe('validateMigrations', () => {
       'must look like 0001_create_items',
     );
     expect(() => validateMigrations([{ name: '0001_a', sql: 'x' }, { name: '00001_b', sql: 'y' }])).toThrow('have the same number');
-    expect(() => validateMigrations([{ name: '0001_a', sql: '  \n' }])).toThrow('migration "0001_a" is empty');
+    expect(() => validateMigrations([{ name: '0001_a', sql: '  \n' }])).toThrow('migration "0001_a" is empty (no statements)');
+    expect(() => validateMigrations([{ name: '0001_a', sql: '-- later\n/* maybe */' }])).toThrow('migration "0001_a" is empty (no statements)');
+    expect(() => validateMigrations([{ name: '0001_a', sql: undefined as unknown as string }])).toThrow('migration "0001_a" has no SQL text');
+  });
+
+  it('rejects a statement the runner cannot apply one at a time, naming its number', () => {
+    const sql = 'CREATE TABLE t (a INT);\nSTART TRANSACTION;\nINSERT INTO t VALUES (1);\nCOMMIT;';
+
+    expect(() => validateMigrations([{ name: '0001_a', sql }])).toThrow(
+      new MigrationFileError('migration "0001_a" statement 2: START TRANSACTION is not allowed: the runner commits each statement together with its progress record'),
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { forbiddenStatement, migrationStatements } from './migration-statements';
 
 /** One migration: a name that sorts in apply order, and its SQL. */
 export interface Migration {
@@ -21,8 +22,9 @@ export class MigrationFileError extends Error {
 export const checksum = (sql: string): string => createHash('sha256').update(sql).digest('hex');
 
 /**
- * Checks a list of migrations: names well formed, numbers unique, SQL not empty.
- * Returns them sorted by number.
+ * Checks a list of migrations: names well formed, numbers unique, at least
+ * one statement each, and no statement the runner cannot apply one by one
+ * (transaction control, table locks, `DELIMITER`). Returns them sorted by number.
  *
  * @example
  * const migrations = validateMigrations([{ name: '0001_create_items', sql: 'CREATE TABLE items (...)' }]);
@@ -36,7 +38,13 @@ export function validateMigrations(migrations: readonly Migration[]): Migration[
     const clash = byNumber.get(number);
     if (clash) throw new MigrationFileError(`migrations "${clash}" and "${m.name}" have the same number`);
     byNumber.set(number, m.name);
-    if (m.sql.trim() === '') throw new MigrationFileError(`migration "${m.name}" is empty`);
+    if (typeof m.sql !== 'string') throw new MigrationFileError(`migration "${m.name}" has no SQL text`);
+    const statements = migrationStatements(m.sql);
+    if (statements.length === 0) throw new MigrationFileError(`migration "${m.name}" is empty (no statements)`);
+    statements.forEach((statement, i) => {
+      const reason = forbiddenStatement(statement);
+      if (reason) throw new MigrationFileError(`migration "${m.name}" statement ${i + 1}: ${reason}`);
+    });
   }
   return [...migrations].sort((a, b) => Number(/^\d+/.exec(a.name)?.[0]) - Number(/^\d+/.exec(b.name)?.[0]));
 }
