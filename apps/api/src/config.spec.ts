@@ -44,6 +44,8 @@ describe('loadConfig', () => {
     [{ ...valid, DB_PORT: '70000' }, 'DB_PORT must be a port number'],
     [{ ...valid, DB_TLS: 'maybe' }, 'DB_TLS must be one of verify, off, got "maybe"'],
     [{ ...valid, DB_TLS: 'off' }, 'DB_TLS may be "off" only for a loopback DB_HOST'],
+    [{ ...valid, DB_HOST: '10.0.3.7' }, 'DB_TLS "verify" needs the host name the certificate was issued for (the RDS Proxy endpoint), not the IP address 10.0.3.7'],
+    [{ ...valid, DB_HOST: '127.0.0.1', DB_TLS: 'verify' }, 'DB_TLS "verify" needs the host name'],
     [{ ...valid, LOG_LEVEL: 'TRACE' }, 'LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR'],
     [{ ...valid, SECRET_CACHE_TTL_MS: '10' }, 'SECRET_CACHE_TTL_MS must be a whole number between 1000 and 86400000, got "10"'],
     [{ ...valid, SECRET_CACHE_TTL_MS: '1e6' }, 'SECRET_CACHE_TTL_MS must be a whole number'],

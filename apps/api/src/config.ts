@@ -1,4 +1,5 @@
 import { defaultPinningMode, type PinningMode } from '@serverless-app/db';
+import { isIP } from 'node:net';
 
 /** What the Lambda needs to know, read once at cold start. */
 export interface ApiConfig {
@@ -82,7 +83,8 @@ const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1)$/;
  * variable, instead of failing requests.
  *
  * Variables: `DB_SECRET_ID` (required), `DB_HOST` (required), `DB_PORT` (3306),
- * `DB_NAME` (required), `DB_TLS` (`verify`, or `off` for loopback hosts only;
+ * `DB_NAME` (required), `DB_TLS` (`verify` — the host must then be a DNS name,
+ * which the certificate is checked against — or `off` for loopback hosts only;
  * default `verify`, `off` on loopback), `LOG_LEVEL` (`INFO`),
  * `SECRET_CACHE_TTL_MS` (900000), `DB_IAM_AUTH` (`false`; with `true`,
  * `DB_USER` and `AWS_REGION` are required).
@@ -96,6 +98,9 @@ export function loadConfig(env: Env = process.env): ApiConfig {
   const dbTls = oneOf(env, 'DB_TLS', ['verify', 'off'] as const, loopback ? 'off' : 'verify');
   if (dbTls === 'off' && !loopback) {
     throw new ConfigError('DB_TLS', `may be "off" only for a loopback DB_HOST, not "${dbHost}"`);
+  }
+  if (dbTls === 'verify' && isIP(dbHost) !== 0) {
+    throw new ConfigError('DB_TLS', `"verify" needs the host name the certificate was issued for (the RDS Proxy endpoint), not the IP address ${dbHost}`);
   }
   const iam = oneOf(env, 'DB_IAM_AUTH', ['true', 'false'] as const, 'false') === 'true';
   if (iam && dbTls === 'off') throw new ConfigError('DB_IAM_AUTH', 'needs TLS; it cannot be used with DB_TLS=off');

@@ -1,8 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { loadMigrations, migrate, parseDbSecret, rdsIamTokenSource, resolveTls } from '@serverless-app/db';
-import type { ConnectionOptions } from 'mysql2';
+import {
+  classify,
+  connectionOptions,
+  CredentialsUnavailableError,
+  driverInfo,
+  loadMigrations,
+  migrate,
+  secretsManagerCredentials,
+} from '@serverless-app/db';
 import type { ApiConfig } from './config';
+import { iamAuthFor } from './db';
 
 /** What a deploy-time migration run did. */
 export interface MigrationSummary {
@@ -10,22 +17,30 @@ export interface MigrationSummary {
   pending: string[];
 }
 
-/** Failures worth waiting out on a first deploy, while the new proxy's target becomes available. */
-const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'PROTOCOL_CONNECTION_LOST']);
-const TRANSIENT_ERRNOS = new Set([1040, 1045, 9501]); // too many connections, access denied (secret not attached yet), borrow timeout
+/**
+ * Failures worth waiting out on a first deploy, while the new proxy's target
+ * becomes available: no connection yet (refused, borrow timeout, too many
+ * connections, closed), access denied (the secret not attached to the proxy
+ * yet), Secrets Manager not answering — classified by libs/db like every other
+ * database failure.
+ */
+const isTransient = (error: unknown): boolean =>
+  error instanceof CredentialsUnavailableError
+    ? !PERMANENT_SECRET_ERRORS.has(error.code ?? '')
+    : ['busy', 'connection-lost', 'closed', 'auth'].includes(classify(error));
 
-const isTransient = (error: unknown): boolean => {
-  const { code, errno } = (error ?? {}) as { code?: unknown; errno?: unknown };
-  return (typeof code === 'string' && TRANSIENT_CODES.has(code)) || (typeof errno === 'number' && TRANSIENT_ERRNOS.has(errno));
-};
+/** Secrets Manager answers that waiting will not change: the deploy fails at once, naming it. */
+const PERMANENT_SECRET_ERRORS = new Set(['ResourceNotFoundException', 'InvalidParameterException', 'InvalidRequestException', 'DecryptionFailure']);
 
 /**
- * The deploy-time migration step: reads the DB secret, connects through the
- * proxy (TLS, or IAM auth when configured) and applies the pending migrations
- * from `migrationsDir`. Connection failures are retried with backoff for up to
- * `retryBudgetMs` (a new proxy needs a while before it lends connections), the
- * secret re-read each time. Throwing fails the deployment before the API takes
- * traffic; DDL never runs on the request path.
+ * The deploy-time migration step: reads the DB secret (the same Secrets Manager
+ * provider as the request handler: short timeouts, safe errors), connects
+ * through the proxy as the request handler does (verified TLS, or IAM auth when
+ * configured) and applies the pending migrations from `migrationsDir`.
+ * Connection failures are retried with backoff for up to `retryBudgetMs` (a new
+ * proxy needs a while before it lends connections), the secret re-read each
+ * time. Throwing fails the deployment before the API takes traffic; DDL never
+ * runs on the request path.
  *
  * @example
  * export const handler = createMigrateHandler({ config: loadConfig(), migrationsDir: join(__dirname, 'migrations') });
@@ -34,6 +49,7 @@ export function createMigrateHandler(options: { config: ApiConfig; migrationsDir
   const { config, migrationsDir } = options;
   const logger = options.logger ?? new Logger({ serviceName: 'serverless-app-migrate', logLevel: config.logLevel });
   const budgetMs = options.retryBudgetMs ?? 200_000;
+  const iamAuth = iamAuthFor(config);
   return async (): Promise<MigrationSummary> => {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
@@ -42,8 +58,7 @@ export function createMigrateHandler(options: { config: ApiConfig; migrationsDir
       } catch (error) {
         const delayMs = Math.min(10_000, 500 * 2 ** (attempt - 1));
         if (!isTransient(error) || Date.now() - started + delayMs > budgetMs) throw error;
-        const { code, errno } = error as { code?: string; errno?: number };
-        logger.warn('database not reachable yet; retrying the migrations', { attempt, delayMs, code, errno });
+        logger.warn('database not reachable yet; retrying the migrations', { attempt, delayMs, ...driverInfo(error) });
         await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
     }
@@ -51,30 +66,21 @@ export function createMigrateHandler(options: { config: ApiConfig; migrationsDir
 
   async function migrateOnce(): Promise<MigrationSummary> {
     const migrations = loadMigrations(migrationsDir);
-    const client = new SecretsManagerClient({});
-    let secret;
+    const secret = secretsManagerCredentials({ secretId: config.secretId, logger });
+    let credentials;
     try {
-      secret = parseDbSecret((await client.send(new GetSecretValueCommand({ SecretId: config.secretId }))).SecretString);
+      credentials = iamAuth ? undefined : await secret.get();
     } finally {
-      client.destroy();
+      secret.dispose();
     }
-    const connection: ConnectionOptions = {
+    const connection = connectionOptions({
       host: config.dbHost,
       port: config.dbPort,
       database: config.dbName,
-      user: secret.username,
-      password: secret.password,
-      ssl: resolveTls(config.dbHost, config.dbTls),
-      connectTimeout: 10_000,
-    };
-    if (config.iamAuth) {
-      const tokens = rdsIamTokenSource({ hostname: config.dbHost, port: config.dbPort, username: config.iamAuth.username, region: config.iamAuth.region });
-      Object.assign(connection, {
-        user: config.iamAuth.username,
-        password: '',
-        authPlugins: { mysql_clear_password: () => async () => Buffer.from(`${await tokens.get()}\0`) },
-      });
-    }
+      tls: config.dbTls,
+      connectTimeoutMs: 10_000,
+      ...(iamAuth ? { iamAuth } : { credentials }),
+    });
     const { applied, status } = await migrate({ connection, migrations, logger });
     logger.info('migrations complete', { applied, pending: status.pending, total: migrations.length });
     return { applied, pending: status.pending };

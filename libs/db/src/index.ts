@@ -1,6 +1,7 @@
 export * from './client';
 export * from './credentials';
 export * from './errors';
+export { classify, driverInfo, type FailureKind, statementError, TRANSIENT_KINDS } from './classify';
 export * from './logger';
 export { isLoopback, resolveTls, type TlsOption } from './tls';
 export type { RetryOptions } from './retry';
