@@ -1,90 +1,104 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS } from '@smithy/core/config';
 
-/** Where the AWS SDK would find credentials and a region, as far as can be told without calling AWS. */
+/** Where the AWS SDK found credentials and a region for a deployment. */
 export interface AwsCredentialsCheck {
-  /** The first source of credentials found, e.g. `environment variables`, `profile "dev" in ~/.aws/config`. */
+  /** Where the credentials came from, e.g. `environment variables (AWS_ACCESS_KEY_ID)`, `profile "dev"`. */
   credentials?: string;
-  /** The region deployments go to, and where it came from. */
+  /** Why the SDK found none, in its own words (e.g. an SSO session to refresh with `aws sso login`). */
+  credentialsProblem?: string;
+  /** The region deployments go to. */
   region?: string;
 }
 
-type Ini = Record<string, Record<string, string>>;
+/** Options of {@link checkAwsCredentials}. */
+export interface AwsCredentialsCheckOptions {
+  /**
+   * Also ask the EC2 instance metadata service and the container credentials endpoint (an instance or task
+   * role). Off by default: on a laptop those lookups only wait for a timeout. @default false
+   */
+  useInstanceMetadata?: boolean;
+}
 
-/** Parses an AWS shared config or credentials file (INI: `[section]`, `key = value`, `#`/`;` comments). */
-export function parseIni(text: string): Ini {
-  const sections: Ini = {};
-  let current: Record<string, string> | undefined;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
-    const section = /^\[\s*(.+?)\s*\]$/.exec(line);
-    if (section?.[1]) {
-      current = sections[section[1]] ??= {};
-    } else if (current && line.includes('=')) {
-      const at = line.indexOf('=');
-      current[line.slice(0, at).trim().toLowerCase()] = line.slice(at + 1).trim();
+/** The variables that make the SDK's chain ask the instance metadata service or a container endpoint. */
+const METADATA_VARIABLES = ['AWS_EC2_METADATA_DISABLED', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI'];
+
+/** Runs `lookup` with the SDK's metadata lookups switched off (the chain reads these from `process.env`). */
+async function withoutInstanceMetadata<T>(lookup: () => Promise<T>): Promise<T> {
+  const saved = METADATA_VARIABLES.map((name) => [name, process.env[name]] as const);
+  process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
+  delete process.env['AWS_CONTAINER_CREDENTIALS_RELATIVE_URI'];
+  delete process.env['AWS_CONTAINER_CREDENTIALS_FULL_URI'];
+  try {
+    return await lookup();
+  } finally {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
     }
   }
-  return sections;
 }
 
-function readIni(file: string): Ini {
-  return existsSync(file) ? parseIni(readFileSync(file, 'utf8')) : {};
+/** Names the source of resolved credentials from the SDK's own attribution (`$source`, set by every provider). */
+function describeSource(identity: object): string {
+  const features = Object.keys((identity as { $source?: Record<string, string> }).$source ?? {});
+  const has = (part: string) => features.some((feature) => feature.includes(part));
+  if (features.includes('CREDENTIALS_ENV_VARS')) return 'environment variables (AWS_ACCESS_KEY_ID)';
+  if (has('PROFILE') || has('SSO') || has('PROCESS') || has('LOGIN')) return `profile "${process.env['AWS_PROFILE'] || 'default'}"`;
+  if (has('WEB_ID')) return 'web identity (AWS_WEB_IDENTITY_TOKEN_FILE)';
+  if (has('HTTP') || has('IMDS')) return 'the instance or container role';
+  return 'the AWS SDK credential chain';
 }
 
-/** Settings in a config-file profile that let the SDK obtain credentials. */
-const CONFIG_CREDENTIAL_KEYS = ['aws_access_key_id', 'credential_process', 'role_arn', 'sso_session', 'sso_start_url', 'web_identity_token_file', 'login_session'];
+/** The SDK's region chain (`AWS_REGION`, then the profile's `region`), plus `AWS_DEFAULT_REGION`, which the CDK CLI also reads. */
+const REGION_OPTIONS: typeof NODE_REGION_CONFIG_OPTIONS = {
+  ...NODE_REGION_CONFIG_OPTIONS,
+  environmentVariableSelector: (env, options) => NODE_REGION_CONFIG_OPTIONS.environmentVariableSelector(env, options) || env['AWS_DEFAULT_REGION'] || undefined,
+};
 
 /**
- * Looks for AWS credentials and a region the way the AWS SDK would, reading only environment variables and
- * the shared config files — it never calls AWS, IMDS included. An EC2 instance role cannot be detected that
- * way: set `CDK_USE_INSTANCE_ROLE=1` to accept it.
+ * Resolves credentials and a region with the AWS SDK's own provider chains (`fromNodeProviderChain`, the
+ * region chain of every client), from `process.env`, the shared config and credentials files
+ * (`AWS_PROFILE`, `AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`), SSO, `credential_process` and web
+ * identity — without the instance metadata service or a container endpoint unless `useInstanceMetadata`.
+ * A profile that assumes a role or uses SSO may call AWS (STS, the SSO portal) to do so; with nothing
+ * configured nothing is sent anywhere.
  *
  * @example
- * const found = checkAwsCredentials(process.env, homedir());
- * if (!found.credentials) throw new Error('no AWS credentials');
+ * const found = await checkAwsCredentials();
+ * if (!found.credentials) throw new Error(missingCredentialsMessage(found));
  */
-export function checkAwsCredentials(env: Record<string, string | undefined>, home: string): AwsCredentialsCheck {
-  const profile = env['AWS_PROFILE'] || env['AWS_DEFAULT_PROFILE'] || 'default';
-  const configFile = env['AWS_CONFIG_FILE'] || join(home, '.aws', 'config');
-  const credentialsFile = env['AWS_SHARED_CREDENTIALS_FILE'] || join(home, '.aws', 'credentials');
-  const config = readIni(configFile)[profile === 'default' ? 'default' : `profile ${profile}`] ?? {};
-  const credentials = readIni(credentialsFile)[profile] ?? {};
-
-  const sources: [boolean, string][] = [
-    [Boolean(env['AWS_ACCESS_KEY_ID'] && env['AWS_SECRET_ACCESS_KEY']), 'environment variables (AWS_ACCESS_KEY_ID)'],
-    [Boolean(env['AWS_WEB_IDENTITY_TOKEN_FILE'] && env['AWS_ROLE_ARN']), 'web identity (AWS_WEB_IDENTITY_TOKEN_FILE)'],
-    [Boolean(env['AWS_CONTAINER_CREDENTIALS_RELATIVE_URI'] || env['AWS_CONTAINER_CREDENTIALS_FULL_URI']), 'container credentials'],
-    [Boolean(credentials['aws_access_key_id']), `profile "${profile}" in ${credentialsFile}`],
-    [CONFIG_CREDENTIAL_KEYS.some((key) => config[key]), `profile "${profile}" in ${configFile}`],
-    [env['CDK_USE_INSTANCE_ROLE'] === '1', 'the EC2 instance role (CDK_USE_INSTANCE_ROLE=1)'],
-  ];
-  const regionSources: [string | undefined, string][] = [
-    [env['AWS_REGION'], 'AWS_REGION'],
-    [env['AWS_DEFAULT_REGION'], 'AWS_DEFAULT_REGION'],
-    [config['region'], `profile "${profile}" in ${configFile}`],
-  ];
-  const region = regionSources.find(([value]) => value);
-  return {
-    credentials: sources.find(([found]) => found)?.[1],
-    region: region ? `${region[0]} (from ${region[1]})` : undefined,
+export async function checkAwsCredentials(options: AwsCredentialsCheckOptions = {}): Promise<AwsCredentialsCheck> {
+  const resolve = async (): Promise<AwsCredentialsCheck> => {
+    const check: AwsCredentialsCheck = {};
+    try {
+      check.credentials = describeSource(await fromNodeProviderChain({ ignoreCache: true })());
+    } catch (error) {
+      check.credentialsProblem = (error as Error).message;
+    }
+    const region = loadConfig(REGION_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ignoreCache: true });
+    check.region = await region().catch(() => undefined);
+    return check;
   };
+  return options.useInstanceMetadata ? resolve() : withoutInstanceMetadata(resolve);
 }
 
 /**
  * The message for a deployment that cannot start, or `undefined` when credentials and a region were found.
  *
  * @example
- * const problem = missingCredentialsMessage(checkAwsCredentials(process.env, homedir()));
+ * const problem = missingCredentialsMessage(await checkAwsCredentials());
  */
 export function missingCredentialsMessage(check: AwsCredentialsCheck): string | undefined {
   const missing = [!check.credentials && 'credentials', !check.region && 'region'].filter(Boolean);
   if (missing.length === 0) return undefined;
   return [
     `No AWS ${missing.join(' and no ')} found, so nothing was sent to AWS.`,
-    'Checked: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_WEB_IDENTITY_TOKEN_FILE, container credentials, and the profile',
-    'named by AWS_PROFILE (else "default") in ~/.aws/credentials and ~/.aws/config (or AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE).',
+    ...(check.credentials ? [] : [`The AWS SDK's credential chain said: ${check.credentialsProblem ?? 'no credentials'}`]),
+    'Checked as the AWS SDK does: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the profile named by AWS_PROFILE (else "default")',
+    'in ~/.aws/credentials and ~/.aws/config (or AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE), SSO, credential_process,',
+    'AWS_WEB_IDENTITY_TOKEN_FILE; a region from AWS_REGION, AWS_DEFAULT_REGION or the profile. On an EC2 instance or container',
+    'role, set CDK_USE_INSTANCE_ROLE=1 to let the check ask the instance metadata service.',
     'Then: `aws configure sso` or `aws configure`, `export AWS_PROFILE=<profile>` and `export AWS_REGION=<region>` if the profile has none,',
     'and `npx cdk bootstrap` once per account and region (see docs/deploy.md).',
   ].join('\n');

@@ -1,10 +1,10 @@
+import { isAlive } from '@serverless-app/testing';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ApiServer, BuildFailedError, startApiServer } from './api-server';
 import { startBundler } from './bundler';
 import { eventually, tempDir } from './fake-bundle.test-util';
 import type { StackLog } from './stack-log';
-import { isRunning } from './stack-file';
 
 /**
  * The rebuild loop end to end, on a throwaway project in a temp folder (never the real sources): esbuild
@@ -87,7 +87,7 @@ describe('startApiServer with a watching bundler', () => {
 
     expect(after.body['greeting']).toBe('v2');
     expect(after.body['pid']).not.toBe(before.body['pid']);
-    await eventually(() => !isRunning(before.body['pid'] as number));
+    await eventually(() => !isAlive(before.body['pid'] as number));
     expect(server.environmentPids).toEqual([after.body['pid']]);
     await eventually(() => !existsSync(join(bundleDir, '1')));
   }, 60_000);
@@ -122,7 +122,7 @@ describe('startApiServer with a watching bundler', () => {
 
     expect(existsSync(bundleDir)).toBe(false);
     expect(pids.length).toBeGreaterThan(0);
-    expect(pids.filter(isRunning)).toEqual([]);
+    expect(pids.filter(isAlive)).toEqual([]);
   }, 60_000);
 });
 

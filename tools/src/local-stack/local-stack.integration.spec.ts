@@ -1,9 +1,10 @@
+import { isAlive } from '@serverless-app/testing';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { eventually, tempDir } from './fake-bundle.test-util';
-import { isRunning, readStackFile, type StackInfo } from './stack-file';
+import { readStackFile, type StackInfo } from './stack-file';
 
 /**
  * The real thing, as `npm start` runs it: a child process with the stack, a real database, the real
@@ -71,7 +72,7 @@ describe('npm start (the local stack, end to end)', () => {
     });
     if (!process.env['MYSQL_URL']) {
       expect(info.dbMode).toBe('local');
-      expect(isRunning(info.dbServerPid as number)).toBe(true);
+      expect(isAlive(info.dbServerPid as number)).toBe(true);
       expect(existsSync(info.dbDir as string)).toBe(true);
     }
   });
@@ -133,7 +134,7 @@ describe('npm start (the local stack, end to end)', () => {
     expect(existsSync(info.bundleDir)).toBe(false);
     expect(processCommandLines().filter((line) => line.includes(info.bundleDir))).toEqual([]);
     if (info.dbMode === 'local') {
-      expect(isRunning(info.dbServerPid as number)).toBe(false);
+      expect(isAlive(info.dbServerPid as number)).toBe(false);
       expect(existsSync(info.dbDir as string)).toBe(false);
     }
     expect(output).toContain('[local-stack] stopped');

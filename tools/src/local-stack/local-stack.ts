@@ -1,11 +1,11 @@
 import { loadMigrations, migrate } from '@serverless-app/db';
-import { type LocalBackend, startLocalBackend } from '@serverless-app/testing';
+import { isAlive, type LocalBackend, startLocalBackend } from '@serverless-app/testing';
 import { readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type ApiServer, startApiServer } from './api-server';
 import { startBundler } from './bundler';
 import type { StackConfig } from './stack-config';
-import { isRunning, removeStackFile, type StackInfo, writeStackFile } from './stack-file';
+import { removeStackFile, type StackInfo, writeStackFile } from './stack-file';
 import type { StackLog } from './stack-log';
 
 /** The api's variables that may be set in the shell and are passed on to the function. */
@@ -51,7 +51,7 @@ export function reapStaleBundles(workspaceRoot: string): string[] {
   } catch {
     return [];
   }
-  const stale = names.filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid && !isRunning(Number(name)));
+  const stale = names.filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid && !isAlive(Number(name)));
   for (const name of stale) rmSync(join(parent, name), { recursive: true, force: true });
   return stale.map((name) => join(parent, name));
 }

@@ -1,8 +1,9 @@
 import { MysqlServerNotFoundError } from '@serverless-app/testing';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { tempDir } from './fake-bundle.test-util';
-import { checkDatabase, checkNode, checkPort, checkStackFile, serverSearchPath } from './prerequisites';
+import { checkDatabase, checkNode, checkPort, checkStackFile } from './prerequisites';
 import { writeStackFile, type StackInfo } from './stack-file';
 
 describe('checkNode', () => {
@@ -19,37 +20,46 @@ describe('checkNode', () => {
 });
 
 describe('checkDatabase', () => {
-  const nothingExecutable = () => false;
+  const temp = tempDir('local-stack-db-prereq-');
+  afterAll(() => temp.cleanup());
+
+  function folderWith(name: string, binary?: string, mode = 0o755): string {
+    const dir = join(temp.path, name);
+    mkdirSync(dir, { recursive: true });
+    if (binary) {
+      writeFileSync(join(dir, binary), '#!/bin/sh\n');
+      chmodSync(join(dir, binary), mode);
+    }
+    return dir;
+  }
 
   it('names both ways to install MariaDB, and MYSQL_URL, when no server binary is found', () => {
-    const message = checkDatabase({ PATH: '/opt/a:/opt/b' }, ['/opt/a', '/opt/b'], nothingExecutable);
+    const dirs = [folderWith('empty-a'), folderWith('not-executable', 'mariadbd', 0o644)];
 
-    expect(message).toBe(new MysqlServerNotFoundError(['/opt/a', '/opt/b']).message);
+    const message = checkDatabase({ PATH: dirs.join(':') }, dirs);
+
+    expect(message).toBe(new MysqlServerNotFoundError(dirs).message);
     expect(message).toContain('sudo apt-get install -y mariadb-server');
     expect(message).toContain('brew install mariadb');
     expect(message).toContain('MYSQL_URL');
-    expect(message).toContain('/opt/a, /opt/b');
+    expect(message).toContain(dirs.join(', '));
   });
 
   it.each(['mariadbd', 'mysqld'])('accepts %s in one of the folders', (binary) => {
-    const isExecutable = (file: string) => file === join('/opt/b', binary);
+    const dirs = [folderWith(`none-${binary}`), folderWith(`with-${binary}`, binary)];
 
-    expect(checkDatabase({}, ['/opt/a', '/opt/b'], isExecutable)).toBeUndefined();
+    expect(checkDatabase({}, dirs)).toBeUndefined();
   });
 
   it('accepts a mysql:// MYSQL_URL without looking for a binary', () => {
-    expect(checkDatabase({ MYSQL_URL: 'mysql://root:pw@127.0.0.1:3306' }, [], nothingExecutable)).toBeUndefined();
+    expect(checkDatabase({ MYSQL_URL: 'mysql://root:pw@127.0.0.1:3306' }, [])).toBeUndefined();
   });
 
   it.each([
     ['not a URL', /MYSQL_URL is not a URL/],
     ['postgres://u@h/db', /MYSQL_URL must start with mysql:\/\//],
   ])('refuses MYSQL_URL=%s', (url, expected) => {
-    expect(checkDatabase({ MYSQL_URL: url }, [], nothingExecutable)).toMatch(expected);
-  });
-
-  it('searches PATH first, then the sbin folders the harness also searches', () => {
-    expect(serverSearchPath({ PATH: '/x/bin:/usr/sbin' })).toEqual(['/x/bin', '/usr/sbin', '/usr/local/sbin', '/usr/local/mysql/bin']);
+    expect(checkDatabase({ MYSQL_URL: url }, [])).toMatch(expected);
   });
 });
 

@@ -1,14 +1,9 @@
-import { MysqlServerNotFoundError } from '@serverless-app/testing';
-import { accessSync, constants, statSync } from 'node:fs';
+import { defaultSearchPath, isAlive, locateServer, MysqlServerNotFoundError } from '@serverless-app/testing';
 import { createServer } from 'node:net';
-import { delimiter, join } from 'node:path';
-import { isRunning, readStackFile } from './stack-file';
+import { readStackFile } from './stack-file';
 
 /** The oldest Node.js major the stack (and the workspace, `engines.node`) supports. */
 export const MIN_NODE_MAJOR = 20;
-
-/** Where the test harness also looks for a server binary besides `PATH` (sbin folders are often not on it). */
-const EXTRA_SERVER_DIRS = ['/usr/sbin', '/usr/local/sbin', '/usr/local/mysql/bin'];
 
 /**
  * A problem with Node itself, or `undefined`.
@@ -26,37 +21,17 @@ export function checkNode(version: string): string | undefined {
 }
 
 /**
- * The folders searched for `mariadbd`/`mysqld`: `PATH`, then `/usr/sbin`, `/usr/local/sbin`, `/usr/local/mysql/bin`.
- *
- * @example
- * serverSearchPath({ PATH: '/usr/bin:/bin' }); // ['/usr/bin', '/bin', '/usr/sbin', '/usr/local/sbin', '/usr/local/mysql/bin']
- */
-export function serverSearchPath(env: Record<string, string | undefined>): string[] {
-  const fromPath = (env['PATH'] ?? '').split(delimiter).filter((dir) => dir.length > 0);
-  return [...new Set([...fromPath, ...EXTRA_SERVER_DIRS])];
-}
-
-function isExecutableFile(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/**
- * A problem with the database prerequisite, or `undefined`: either `MYSQL_URL` is a `mysql://` URL, or
- * `mariadbd`/`mysqld` is in one of `searchPath`. The message for a missing server is
- * {@link MysqlServerNotFoundError}'s (how to install MariaDB, or set `MYSQL_URL`).
+ * A problem with the database prerequisite, or `undefined`: either `MYSQL_URL` is a `mysql://` URL, or the
+ * harness finds `mariadbd`/`mysqld` in `searchPath` (by default the harness's own: `PATH`, then the sbin and
+ * Homebrew folders). The message for a missing server is {@link MysqlServerNotFoundError}'s (how to install
+ * MariaDB, or set `MYSQL_URL`).
  *
  * @example
  * checkDatabase({ PATH: '/nowhere' }, ['/nowhere']); // 'No MySQL-compatible server found: ... `sudo apt-get install -y mariadb-server` ...'
  */
 export function checkDatabase(
   env: Record<string, string | undefined>,
-  searchPath: readonly string[] = serverSearchPath(env),
-  isExecutable: (file: string) => boolean = isExecutableFile,
+  searchPath: readonly string[] = defaultSearchPath(env),
 ): string | undefined {
   const url = env['MYSQL_URL']?.trim();
   if (url) {
@@ -69,8 +44,7 @@ export function checkDatabase(
     if (protocol !== 'mysql:') return `MYSQL_URL must start with mysql://, got ${protocol}//…`;
     return undefined;
   }
-  const found = searchPath.some((dir) => isExecutable(join(dir, 'mariadbd')) || isExecutable(join(dir, 'mysqld')));
-  return found ? undefined : new MysqlServerNotFoundError(searchPath).message;
+  return locateServer(searchPath) === undefined ? new MysqlServerNotFoundError(searchPath).message : undefined;
 }
 
 /**
@@ -102,6 +76,6 @@ export function checkPort(host: string, port: number): Promise<string | undefine
  */
 export function checkStackFile(file: string, ownPid: number): string | undefined {
   const other = readStackFile(file);
-  if (other === undefined || other.pid === ownPid || !isRunning(other.pid)) return undefined;
+  if (other === undefined || other.pid === ownPid || !isAlive(other.pid)) return undefined;
   return `Another local stack (pid ${other.pid}, ${other.apiUrl}) is running and owns ${file}. Stop it (Ctrl-C there), or give this one its own file: LOCAL_STACK_FILE=/tmp/stack.json PORT=0 npm start.`;
 }

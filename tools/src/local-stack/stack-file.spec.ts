@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './fake-bundle.test-util';
-import { isRunning, readStackFile, removeStackFile, type StackInfo, stackFilePath, writeStackFile } from './stack-file';
+import { readStackFile, removeStackFile, type StackInfo, stackFilePath, writeStackFile } from './stack-file';
 
 const temp = tempDir('local-stack-file-');
 afterAll(() => temp.cleanup());
@@ -72,12 +72,5 @@ describe('removeStackFile', () => {
     removeStackFile(file, process.pid);
     expect(existsSync(file)).toBe(false);
     expect(() => removeStackFile(file, process.pid)).not.toThrow();
-  });
-});
-
-describe('isRunning', () => {
-  it('tells a live process from a gone one', () => {
-    expect(isRunning(process.pid)).toBe(true);
-    expect(isRunning(2 ** 22 + 12_345)).toBe(false);
   });
 });

@@ -90,18 +90,3 @@ export function removeStackFile(file: string, pid: number): void {
   if (readStackFile(file)?.pid !== pid) return;
   rmSync(file, { force: true });
 }
-
-/**
- * Whether process `pid` runs (signal 0).
- *
- * @example
- * isRunning(process.pid); // true
- */
-export function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

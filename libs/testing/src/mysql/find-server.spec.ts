@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { defaultSearchPath, findServer, MysqlServerNotFoundError } from './find-server';
+import { defaultSearchPath, findServer, locateServer, MysqlServerNotFoundError, SERVER_LOCATIONS } from './find-server';
 import { startMysql } from './start-mysql';
 
 describe('finding a server binary', () => {
@@ -32,14 +32,29 @@ describe('finding a server binary', () => {
     expect(error.message).toContain(root);
   });
 
-  it('reads PATH when called, and adds the sbin folders', () => {
+  it('reads PATH when called, and adds the sbin and Homebrew folders of server-locations.json', () => {
     const saved = process.env['PATH'];
     try {
       process.env['PATH'] = [join(root, 'a'), join(root, 'b')].join(delimiter);
-      expect(defaultSearchPath()).toEqual([join(root, 'a'), join(root, 'b'), '/usr/sbin', '/usr/local/sbin', '/usr/local/mysql/bin']);
+      expect(defaultSearchPath()).toEqual([join(root, 'a'), join(root, 'b'), ...SERVER_LOCATIONS.directories]);
     } finally {
       process.env['PATH'] = saved;
     }
+    expect(SERVER_LOCATIONS.directories.slice(0, 3)).toEqual(['/usr/sbin', '/usr/local/sbin', '/usr/local/mysql/bin']);
+    expect(SERVER_LOCATIONS.directories).toContain('/opt/homebrew/opt/mariadb/bin');
+  });
+
+  it('takes PATH from the environment it is given, without repeating a folder', () => {
+    expect(defaultSearchPath({ PATH: ['/x/bin', '/usr/sbin'].join(delimiter) })).toEqual(['/x/bin', ...SERVER_LOCATIONS.directories]);
+    expect(defaultSearchPath({})).toEqual(SERVER_LOCATIONS.directories);
+  });
+
+  it('locates mariadbd in any folder before mysqld, without running either', () => {
+    const mysqld = fakeBinary(join(root, 'first'), 'mysqld', 'unused');
+    expect(locateServer([join(root, 'first'), join(root, 'second')])).toBe(mysqld);
+    const mariadbd = fakeBinary(join(root, 'second'), 'mariadbd', 'unused');
+    expect(locateServer([join(root, 'first'), join(root, 'second')])).toBe(mariadbd);
+    expect(locateServer([join(root, 'none')])).toBeUndefined();
   });
 
   it('prefers mariadbd over mysqld and finds its install tool', () => {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
+import serverLocations from './server-locations.json';
 
 /** A MySQL-compatible server binary found on this machine. */
 export interface ServerBinary {
@@ -26,18 +27,23 @@ export class MysqlServerNotFoundError extends Error {
   }
 }
 
-const EXTRA_DIRS = ['/usr/sbin', '/usr/local/sbin', '/usr/local/mysql/bin'];
+/**
+ * Server binary names in order of preference, and the folders searched after `PATH`. The same JSON is read by
+ * the plain-Node set-up step (`tools/src/setup/ensure-ready.mjs`), which cannot import TypeScript.
+ */
+export const SERVER_LOCATIONS: { readonly binaries: readonly string[]; readonly directories: readonly string[] } = serverLocations;
 
 /**
- * The directories searched for server binaries: `PATH` as it is now, then the usual sbin folders that are
- * often missing from a user's `PATH`.
+ * The directories searched for server binaries: `env.PATH`, then the usual sbin and Homebrew folders that are
+ * often missing from a user's `PATH` ({@link SERVER_LOCATIONS}).
  *
  * @example
- * defaultSearchPath(); // ['/usr/local/bin', '/usr/bin', ..., '/usr/sbin', '/usr/local/mysql/bin']
+ * defaultSearchPath(); // ['/usr/local/bin', '/usr/bin', ..., '/usr/sbin', '/usr/local/mysql/bin', '/opt/homebrew/bin', ...]
+ * defaultSearchPath({ PATH: '/x/bin' })[0]; // '/x/bin'
  */
-export function defaultSearchPath(): string[] {
-  const fromPath = (process.env['PATH'] ?? '').split(delimiter).filter((dir) => dir.length > 0);
-  return [...new Set([...fromPath, ...EXTRA_DIRS])];
+export function defaultSearchPath(env: Record<string, string | undefined> = process.env): string[] {
+  const fromPath = (env['PATH'] ?? '').split(delimiter).filter((dir) => dir.length > 0);
+  return [...new Set([...fromPath, ...SERVER_LOCATIONS.directories])];
 }
 
 function isExecutable(file: string): boolean {
@@ -60,6 +66,21 @@ function findIn(dirs: readonly string[], names: readonly string[]): string | und
 }
 
 /**
+ * The path of the preferred server binary in `dirs` (`mariadbd` anywhere before `mysqld` anywhere), or
+ * `undefined`. Only looks at files: nothing is run.
+ *
+ * @example
+ * locateServer(defaultSearchPath()); // '/usr/sbin/mariadbd'
+ */
+export function locateServer(dirs: readonly string[]): string | undefined {
+  for (const name of SERVER_LOCATIONS.binaries) {
+    const found = findIn(dirs, [name]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
  * Finds `mariadbd` (preferred) or `mysqld` and, for MariaDB, its install tool.
  *
  * @throws {MysqlServerNotFoundError} when no server binary is in `dirs`.
@@ -68,7 +89,7 @@ function findIn(dirs: readonly string[], names: readonly string[]): string | und
  * server.flavor; // 'mariadb'
  */
 export function findServer(dirs: readonly string[]): ServerBinary {
-  const path = findIn(dirs, ['mariadbd']) ?? findIn(dirs, ['mysqld']);
+  const path = locateServer(dirs);
   if (path === undefined) throw new MysqlServerNotFoundError(dirs);
 
   let versionText: string;

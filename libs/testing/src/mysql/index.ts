@@ -1,4 +1,5 @@
-export { MysqlServerNotFoundError } from './find-server';
+export { defaultSearchPath, locateServer, MysqlServerNotFoundError } from './find-server';
+export { isAlive } from './process-utils';
 export { startMysql } from './start-mysql';
 export type { MysqlCredentials, MysqlServer, StartMysqlOptions } from './types';
 export { ServerStartError } from './wait-ready';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { transformFileSync } from '@swc/core';
@@ -9,11 +9,12 @@ import { processGone, waitFor } from './spec-helpers';
 jest.setTimeout(240_000);
 
 /**
- * Compiles this folder to CommonJS so a plain `node` child can run the real harness: the cleanup paths
- * under test only matter when the owning process ends, which a test cannot do to itself.
+ * Compiles this folder to CommonJS (data files copied as they are) so a plain `node` child can run the real
+ * harness: the cleanup paths under test only matter when the owning process ends, which a test cannot do to itself.
  */
 function compileHarness(outDir: string): void {
   for (const name of readdirSync(__dirname)) {
+    if (name.endsWith('.json')) copyFileSync(join(__dirname, name), join(outDir, name));
     if (!name.endsWith('.ts') || name.endsWith('.spec.ts') || name === 'spec-helpers.ts') continue;
     const { code } = transformFileSync(join(__dirname, name), {
       jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },

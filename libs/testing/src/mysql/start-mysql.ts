@@ -8,7 +8,7 @@ import type { MysqlServer, StartMysqlOptions } from './types';
  * privilege) and an app user (`mysql_native_password`, random password, owner of one database).
  *
  * **Local mode** (default): finds `mariadbd`, else `mysqld`, on `PATH` or in `/usr/sbin`, `/usr/local/sbin`,
- * `/usr/local/mysql/bin`; copies a per-version template data dir (built once with `mariadb-install-db`, or
+ * `/usr/local/mysql/bin` and the Homebrew folders (`server-locations.json`); copies a per-version template data dir (built once with `mariadb-install-db`, or
  * `mysqld --initialize-insecure` for MySQL — the MySQL path is best effort, only MariaDB is exercised by the
  * tests) into `os.tmpdir()/serverless-app-mysql-run-*`, and runs the server on a free 127.0.0.1 port. Every
  * control works: `stop`, `restart` (same data and port; a rotated app password keeps working),

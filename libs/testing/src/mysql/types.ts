@@ -23,7 +23,7 @@ export interface StartMysqlOptions {
   startTimeoutMs?: number;
   /** Admin URL of an existing server; an empty string means "none, even if `MYSQL_URL` is set". @default `process.env.MYSQL_URL` */
   url?: string;
-  /** Directories searched for `mariadbd`/`mysqld` and the install tool. @default `PATH` (read at call time) plus `/usr/sbin`, `/usr/local/sbin`, `/usr/local/mysql/bin` */
+  /** Directories searched for `mariadbd`/`mysqld` and the install tool. @default `defaultSearchPath()`: `PATH` (read at call time), then the folders of `server-locations.json` */
   searchPath?: string[];
   /** Copy the data directory from a per-version template instead of initialising it each run. @default true */
   template?: boolean;

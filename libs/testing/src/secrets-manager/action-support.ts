@@ -25,7 +25,7 @@ export const STAGE = { min: 1, max: 256 };
 /** A date as the AWS JSON protocol writes timestamps: epoch seconds, fractional. */
 export const epoch = (date: Date | undefined): number | undefined => (date ? date.getTime() / 1000 : undefined);
 
-/** The metadata fields `DescribeSecret` and `ListSecrets` share. */
+/** The metadata fields `DescribeSecret` returns. */
 export function describeRecord(record: SecretRecord): Record<string, unknown> {
   return {
     ARN: record.arn,

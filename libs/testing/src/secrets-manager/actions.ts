@@ -4,10 +4,9 @@
  * store and returns the response body.
  */
 import type { ActionHandler } from './action-support';
-import { deleteSecret, restoreSecret } from './delete-actions';
+import { deleteSecret } from './delete-actions';
 import { SecretsManagerError } from './errors';
 import { isPlainObject, type RequestBody } from './input';
-import { listSecrets, listSecretVersionIds } from './list-actions';
 import {
   createSecret,
   describeSecret,
@@ -26,10 +25,7 @@ export const ACTIONS = {
   DescribeSecret: describeSecret,
   GetRandomPassword: getRandomPassword,
   GetSecretValue: getSecretValue,
-  ListSecrets: listSecrets,
-  ListSecretVersionIds: listSecretVersionIds,
   PutSecretValue: putSecretValue,
-  RestoreSecret: restoreSecret,
   UpdateSecretVersionStage: updateSecretVersionStage,
 } as const satisfies Record<string, ActionHandler>;
 

@@ -1,4 +1,4 @@
-/** DeleteSecret (scheduled, or at once with ForceDeleteWithoutRecovery) and RestoreSecret. */
+/** DeleteSecret: scheduled (reads then fail with InvalidRequestException), or at once with ForceDeleteWithoutRecovery. */
 import { epoch, SECRET_ID, type ActionHandler } from './action-support';
 import { invalidParameter } from './errors';
 import { optionalBoolean, optionalInteger, requiredString } from './input';
@@ -21,11 +21,4 @@ export const deleteSecret: ActionHandler = (body, ctx) => {
   }
   const deletion = new Date(record.deletedDate.getTime() + (window ?? 30) * 86_400_000);
   return { ARN: record.arn, Name: record.name, DeletionDate: epoch(deletion) };
-};
-
-export const restoreSecret: ActionHandler = (body, ctx) => {
-  const record = ctx.resolve(requiredString(body, 'SecretId', SECRET_ID), { includeDeleted: true });
-  record.deletedDate = undefined;
-  record.lastChangedDate = ctx.now;
-  return { ARN: record.arn, Name: record.name };
 };

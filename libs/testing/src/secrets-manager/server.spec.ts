@@ -2,8 +2,8 @@ import { connect } from 'node:net';
 import {
   CreateSecretCommand,
   DescribeSecretCommand,
+  GetRandomPasswordCommand,
   GetSecretValueCommand,
-  ListSecretsCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { startSecretsManager } from './index';
@@ -126,13 +126,13 @@ describe('failure injection', () => {
 
   it('injects any error name and status, for one action or all', async () => {
     ctx.sm.failNext('*', { name: 'ThrottlingException', message: 'slow down' });
-    const throttled = await errorOf(ctx.client.send(new ListSecretsCommand({})));
+    const throttled = await errorOf(ctx.client.send(new GetRandomPasswordCommand({})));
     expect(throttled.name).toBe('ThrottlingException');
     expect(throttled.message).toBe('slow down');
     expect(throttled.$metadata.httpStatusCode).toBe(400);
 
     ctx.sm.failNext('DescribeSecret', 'ResourceNotFoundException');
-    await ctx.client.send(new ListSecretsCommand({}));
+    await ctx.client.send(new GetRandomPasswordCommand({}));
     const missing = await errorOf(ctx.client.send(new DescribeSecretCommand({ SecretId: 'flaky' })));
     expect(missing.name).toBe('ResourceNotFoundException');
   });
@@ -155,7 +155,7 @@ describe('failure injection', () => {
   it('adds latency to every response', async () => {
     ctx.sm.setLatency(200);
     const started = process.hrtime.bigint();
-    await ctx.client.send(new ListSecretsCommand({}));
+    await ctx.client.send(new GetRandomPasswordCommand({}));
     const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
     expect(elapsedMs).toBeGreaterThanOrEqual(190);
   });
@@ -263,10 +263,10 @@ describe('close', () => {
   it('closes with a keep-alive connection open, and is idempotent', async () => {
     const other = await startSecretsManager({ port: 0 });
     const otherClient = new SecretsManagerClient({ ...other.clientConfig(), maxAttempts: 1 });
-    await otherClient.send(new ListSecretsCommand({}));
+    await otherClient.send(new GetRandomPasswordCommand({}));
     await other.close();
     await other.close();
-    const error = await errorOf(otherClient.send(new ListSecretsCommand({})));
+    const error = await errorOf(otherClient.send(new GetRandomPasswordCommand({})));
     expect(error.message).toMatch(/ECONNREFUSED|socket|connect/i);
     otherClient.destroy();
   });

@@ -35,7 +35,7 @@ function sleep(ms: number): Promise<void> {
 /**
  * Starts a local Secrets Manager endpoint that the real, unmodified `@aws-sdk/client-secrets-manager` can use.
  * Supported actions: CreateSecret, GetSecretValue, PutSecretValue, DescribeSecret, UpdateSecretVersionStage,
- * GetRandomPassword, ListSecrets, ListSecretVersionIds, DeleteSecret, RestoreSecret.
+ * GetRandomPassword (which rotateSecret uses), DeleteSecret.
  *
  * @example
  * ```ts

@@ -71,11 +71,6 @@ export class SecretStore {
     this.arnPrefix = `arn:aws:secretsmanager:${region}:${accountId}:secret:`;
   }
 
-  /** All secrets, oldest first. */
-  list(): SecretRecord[] {
-    return [...this.secrets.values()];
-  }
-
   /** The secret named `name`, whether or not it is scheduled for deletion. */
   byName(name: string): SecretRecord | undefined {
     return this.secrets.get(name);
