@@ -25,7 +25,9 @@ export function validate<S extends v.GenericSchema>(schema: S, input: unknown, m
   const result = v.safeParse(schema, input);
   if (result.success) return result.output;
   const details: InputProblem[] = result.issues.slice(0, MAX_PROBLEMS).map((issue) => {
-    const path = v.getDotPath(issue) ?? (issue.kind === 'schema' && issue.type === 'strict_object' ? String(issue.input) : undefined);
+    // An unknown key that has no dot path (`__proto__`) is named by the key itself; no other input is echoed.
+    const unknownKey = issue.kind === 'schema' && issue.type === 'strict_object' && issue.expected === 'never';
+    const path = v.getDotPath(issue) ?? (unknownKey ? String(issue.input) : undefined);
     return { path: shorten([at, path].filter(Boolean).join('.') || '(body)'), message: problemText(issue) };
   });
   throw new ValidationError(message, details);
