@@ -191,3 +191,19 @@ describe('deleteExpiredKeyRecords', () => {
     expect(await findKeyRecord(db, 'things', 'live')).toBeDefined();
   });
 });
+
+describe('purging on keyed creates', () => {
+  it('deletes expired keys on the first keyed create of an execution environment', async () => {
+    for (let i = 0; i < 3; i++) await thing(`t${i}`, `stale-${i}`).run();
+    await backend.db.query(`UPDATE ${backend.db.database}.idempotency_keys SET expires_at = '2000-01-01 00:00:00'`);
+    let fresh!: typeof idempotentCreate;
+    jest.isolateModules(() => {
+      fresh = (require('./idempotent-create') as { idempotentCreate: typeof idempotentCreate }).idempotentCreate; // a new environment: nothing purged yet
+    });
+
+    await fresh(db, { scope: 'things', key: 'new-key', request: ['n'], create: async () => ({ id: 1 }) });
+
+    expect(await backend.db.query(`SELECT idempotency_key FROM ${backend.db.database}.idempotency_keys`)).toEqual([{ idempotency_key: Buffer.from('new-key') }]);
+  });
+});
+
