@@ -1,4 +1,6 @@
-import { bodyOf, useApi } from './testing/api.test-util';
+import { PINNING_WARNING_MESSAGE } from '@serverless-app/db';
+import { MAX_DESCRIPTION, MAX_NAME } from './items/item.schema';
+import { bodyOf, captureLogs, useApi } from './testing/api.test-util';
 
 jest.setTimeout(60_000);
 
@@ -141,6 +143,25 @@ describe('/items', () => {
     const created = bodyOf(await create({ name: 'as stored', description: '𝄞 ☃' })) as ItemBody;
 
     expect(bodyOf(await ctx.api.invoke({ path: `/items/${created.id}` }))).toEqual(created);
+  });
+
+  it('keeps the largest keyed create under RDS Proxy\'s 16 KB statement limit (no pinning), and replays it', async () => {
+    // Control characters are the costliest: JSON writes \u0001 (6 bytes), and the statement escapes its backslash.
+    const body = { name: '\u0001'.repeat(MAX_NAME), description: '\u0001'.repeat(MAX_DESCRIPTION) };
+    const headers = { 'Idempotency-Key': `${'\\'.repeat(64)}${"'".repeat(64)}` };
+    const logs = captureLogs();
+    let first, retry;
+    try {
+      first = await create(body, headers);
+      retry = await create(body, headers);
+    } finally {
+      logs.restore();
+    }
+
+    expect([first.statusCode, retry.statusCode, retry.headers?.['idempotent-replayed']]).toEqual([201, 201, 'true']);
+    expect(bodyOf(retry)).toEqual(bodyOf(first));
+    expect(bodyOf(first)).toMatchObject(body);
+    expect(logs.json().filter((l) => l['message'] === PINNING_WARNING_MESSAGE)).toEqual([]);
   });
 
   it('round-trips SQL metacharacters and multi-byte text verbatim in every field', async () => {

@@ -35,11 +35,15 @@ export interface NewKeyRecord {
 
 const bytes = (key: string) => Buffer.from(key, 'utf8');
 
-/** Stores a key's answer; a key already stored in the scope fails with `DuplicateEntryError`. */
+/**
+ * Stores a key's answer; a key already stored in the scope fails with `DuplicateEntryError`. The body goes as
+ * text, not bytes (which would be sent in hex, twice as long): the largest answer must keep the statement under
+ * RDS Proxy's 16 KB pinning limit.
+ */
 export async function insertKeyRecord(db: Queryable, record: NewKeyRecord): Promise<void> {
   await db.run(
     'INSERT INTO idempotency_keys (scope, idempotency_key, request_hash, status, response_body, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    [record.scope, bytes(record.key), record.requestHash, record.status, bytes(record.body), record.createdAt, record.expiresAt],
+    [record.scope, bytes(record.key), record.requestHash, record.status, record.body, record.createdAt, record.expiresAt],
   );
 }
 
