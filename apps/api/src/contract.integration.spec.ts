@@ -1,4 +1,3 @@
-import { httpApiEvent, lambdaContext } from '@serverless-app/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { MAX_BODY_BYTES } from './http/json-body';
 import { bodyOf, useApi } from './testing/api.test-util';
@@ -7,7 +6,7 @@ jest.setTimeout(60_000);
 
 const ctx = useApi();
 
-const post = (body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+const post = (body: unknown, headers: Record<string, string | string[]> = { 'content-type': 'application/json' }) =>
   ctx.api.invoke({ method: 'POST', path: '/items', body, headers });
 const errorOf = (res: APIGatewayProxyResult) => (bodyOf(res) as { error: { code: string; message: string; details?: unknown } }).error;
 
@@ -104,12 +103,16 @@ describe('request bodies', () => {
 });
 
 describe('paths, methods, headers and query strings', () => {
-  it.each([['abc'], ['0'], ['-1'], ['1.5'], ['99999999999999999999'], ['9007199254740993'], ['1e3']])('rejects the item id %p', async (id) => {
-    const res = await ctx.api.invoke({ path: `/items/${id}` });
+  it.each([['abc'], ['0'], ['-1'], ['1.5'], ['99999999999999999999'], ['9007199254740993'], ['1e3'], ['007']])(
+    'answers the malformed item id %p like an unknown one: 404 not_found',
+    async (id) => {
+      for (const method of ['GET', 'PATCH', 'DELETE']) {
+        const res = await ctx.api.invoke({ method, path: `/items/${id}`, ...(method === 'PATCH' ? { body: { name: 'x' } } : {}) });
 
-    expect(res.statusCode).toBe(422);
-    expect(errorOf(res).message).toBe('invalid item id');
-  });
+        expect([method, res.statusCode, bodyOf(res)]).toEqual([method, 404, { error: { code: 'not_found', message: `item ${id} does not exist` } }]);
+      }
+    },
+  );
 
   it.each([
     ['PUT', '/items/1', 'GET, PATCH, DELETE'],
@@ -145,11 +148,22 @@ describe('paths, methods, headers and query strings', () => {
     expect(errorOf(res).message).toBe('invalid query string');
   });
 
-  it.each([['has space'], ['x'.repeat(129)], ['tab\there']])('rejects the Idempotency-Key %p', async (key) => {
+  it.each([['has space'], ['x'.repeat(129)], ['tab\there'], [''], ['ключ']])('rejects the Idempotency-Key %p', async (key) => {
     const res = await post('{"name":"a"}', { 'content-type': 'application/json', 'idempotency-key': key });
 
     expect(res.statusCode).toBe(422);
     expect(errorOf(res).details).toEqual([expect.objectContaining({ path: 'Idempotency-Key' })]);
+  });
+
+  it.each([
+    ['two header lines', { 'Idempotency-Key': ['k-1', 'k-2'] }],
+    ['two lines with the same value', { 'idempotency-key': ['k-1', 'k-1'] }],
+    ['two names differing only in case', { 'Idempotency-Key': 'k-1', 'idempotency-key': 'k-2' }],
+  ])('rejects %s of Idempotency-Key, naming the header', async (_name, keyHeaders) => {
+    const res = await post('{"name":"a"}', { 'content-type': 'application/json', ...keyHeaders });
+
+    expect(res.statusCode).toBe(422);
+    expect(errorOf(res)).toEqual({ code: 'invalid_input', message: 'invalid Idempotency-Key header', details: [{ path: 'Idempotency-Key', message: 'must be given once' }] });
   });
 
   it('echoes the request id as the correlation id, on success and on error', async () => {
@@ -158,17 +172,5 @@ describe('paths, methods, headers and query strings', () => {
 
     expect(ok.headers?.['x-correlation-id']).toBe('req-ok-1');
     expect(bad.headers?.['x-correlation-id']).toBe('req-bad-1');
-  });
-});
-
-describe('HTTP API (v2) events', () => {
-  it('serves the same routes, the stage stripped from the path', async () => {
-    const now = await ctx.api.handler(httpApiEvent({ path: '/' }), lambdaContext());
-    const created = await ctx.api.handler(httpApiEvent({ method: 'POST', path: '/items', body: { name: 'v2' } }), lambdaContext());
-    const wrong = await ctx.api.handler(httpApiEvent({ method: 'PUT', path: '/items' }), lambdaContext());
-
-    expect(now.statusCode).toBe(200);
-    expect(created.statusCode).toBe(201);
-    expect(wrong.statusCode).toBe(405);
   });
 });

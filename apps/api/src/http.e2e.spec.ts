@@ -1,6 +1,5 @@
 import { type LocalBackend, type LocalGateway, startLocalGateway } from '@serverless-app/testing';
 import { request } from 'node:http';
-import routeTable from '../routes.json';
 import { apiFor, captureLogs, startBackend } from './testing/api.test-util';
 
 jest.setTimeout(60_000);
@@ -14,7 +13,7 @@ beforeAll(async () => {
   logs = captureLogs();
   backend = await startBackend();
   api = apiFor(backend);
-  gateway = await startLocalGateway({ invoke: api.handler, routes: routeTable.routes });
+  gateway = await startLocalGateway({ invoke: api.handler, routes: api.handler.routes });
 });
 afterAll(async () => {
   await gateway?.close();
@@ -82,8 +81,16 @@ it('answers a body over the limit with 413 and a binary body with 422', async ()
   expect(binary.status).toBe(422);
 });
 
-it('rejects a percent-encoded id (REST APIs do not decode paths)', async () => {
+it('answers a percent-encoded id as an unknown item (REST APIs do not decode paths)', async () => {
   const res = await send('GET', '/items/%31');
 
+  expect(res.status).toBe(404);
+  expect(JSON.parse(res.text)).toEqual({ error: { code: 'not_found', message: 'item %31 does not exist' } });
+});
+
+it('refuses two Idempotency-Key header lines rather than picking one', async () => {
+  const res = await send('POST', '/items', [JSON_TYPE, ['Idempotency-Key', 'k-a'], ['Idempotency-Key', 'k-b']], '{"name":"twice"}');
+
   expect(res.status).toBe(422);
+  expect(JSON.parse(res.text)).toEqual({ error: { code: 'invalid_input', message: 'invalid Idempotency-Key header', details: [{ path: 'Idempotency-Key', message: 'must be given once' }] } });
 });

@@ -1,9 +1,14 @@
-import { bodyOf, useApi } from './testing/api.test-util';
+import { PINNING_WARNING_MESSAGE } from '@serverless-app/db';
+import { MAX_DESCRIPTION, MAX_NAME } from './items/item.schema';
+import { bodyOf, captureLogs, useApi } from './testing/api.test-util';
 
 jest.setTimeout(60_000);
 
 const ctx = useApi();
-beforeEach(() => ctx.backend.db.query(`DELETE FROM ${ctx.backend.db.database}.items`));
+beforeEach(async () => {
+  await ctx.backend.db.query(`DELETE FROM ${ctx.backend.db.database}.items`);
+  await ctx.backend.db.query(`DELETE FROM ${ctx.backend.db.database}.idempotency_keys`);
+});
 
 const create = (body: unknown, headers: Record<string, string> = {}) => ctx.api.invoke({ method: 'POST', path: '/items', body, headers });
 type ItemBody = { id: number; name: string; description: string | null; createdAt: string; updatedAt: string };
@@ -98,6 +103,65 @@ describe('/items', () => {
 
     expect(res.statusCode).toBe(409);
     expect(bodyOf(res)).toEqual({ error: { code: 'idempotency_key_reused', message: 'this Idempotency-Key was used with a different body' } });
+  });
+
+  it('compares Idempotency-Keys byte for byte: a key differing only in case is another client\'s key', async () => {
+    const upper = await create({ name: 'upper' }, { 'Idempotency-Key': 'Case-x' });
+    const lower = await create({ name: 'lower' }, { 'Idempotency-Key': 'case-x' });
+
+    expect([upper.statusCode, lower.statusCode]).toEqual([201, 201]);
+    expect(lower.headers?.['idempotent-replayed']).toBeUndefined();
+    expect(bodyOf(lower)).toMatchObject({ name: 'lower' });
+    expect((bodyOf(lower) as ItemBody).id).not.toBe((bodyOf(upper) as ItemBody).id);
+  });
+
+  it('answers a late retry of a create whose item was deleted with the original answer, creating nothing', async () => {
+    const first = await create({ name: 'short-lived' }, { 'Idempotency-Key': 'late-1' });
+    const item = bodyOf(first) as ItemBody;
+    expect((await ctx.api.invoke({ method: 'DELETE', path: `/items/${item.id}` })).statusCode).toBe(204);
+
+    const late = await create({ name: 'short-lived' }, { 'Idempotency-Key': 'late-1' });
+
+    expect(late.statusCode).toBe(201);
+    expect(late.body).toBe(first.body);
+    expect(late.headers).toMatchObject({ 'idempotent-replayed': 'true', location: first.headers?.['location'] });
+    expect(await ctx.backend.db.query(`SELECT COUNT(*) AS n FROM ${ctx.backend.db.database}.items`)).toEqual([{ n: 0 }]);
+  });
+
+  it('treats an expired Idempotency-Key as unused', async () => {
+    const first = await create({ name: 'old' }, { 'Idempotency-Key': 'expired-1' });
+    await ctx.backend.db.query(`UPDATE ${ctx.backend.db.database}.idempotency_keys SET expires_at = '2000-01-01 00:00:00'`);
+
+    const again = await create({ name: 'new' }, { 'Idempotency-Key': 'expired-1' });
+
+    expect(again.statusCode).toBe(201);
+    expect(again.headers?.['idempotent-replayed']).toBeUndefined();
+    expect((bodyOf(again) as ItemBody).id).not.toBe((bodyOf(first) as ItemBody).id);
+  });
+
+  it('answers a create from what it inserted, as a later read sees it', async () => {
+    const created = bodyOf(await create({ name: 'as stored', description: '𝄞 ☃' })) as ItemBody;
+
+    expect(bodyOf(await ctx.api.invoke({ path: `/items/${created.id}` }))).toEqual(created);
+  });
+
+  it('keeps the largest keyed create under RDS Proxy\'s 16 KB statement limit (no pinning), and replays it', async () => {
+    // Control characters are the costliest: JSON writes \u0001 (6 bytes), and the statement escapes its backslash.
+    const body = { name: '\u0001'.repeat(MAX_NAME), description: '\u0001'.repeat(MAX_DESCRIPTION) };
+    const headers = { 'Idempotency-Key': `${'\\'.repeat(64)}${"'".repeat(64)}` };
+    const logs = captureLogs();
+    let first, retry;
+    try {
+      first = await create(body, headers);
+      retry = await create(body, headers);
+    } finally {
+      logs.restore();
+    }
+
+    expect([first.statusCode, retry.statusCode, retry.headers?.['idempotent-replayed']]).toEqual([201, 201, 'true']);
+    expect(bodyOf(retry)).toEqual(bodyOf(first));
+    expect(bodyOf(first)).toMatchObject(body);
+    expect(logs.json().filter((l) => l['message'] === PINNING_WARNING_MESSAGE)).toEqual([]);
   });
 
   it('round-trips SQL metacharacters and multi-byte text verbatim in every field', async () => {

@@ -32,6 +32,7 @@ it('answers 503 with Retry-After while the database is down, and loses no acknow
   const api = apiFor(backend);
   try {
     await backend.db.query(`DELETE FROM ${backend.db.database}.items`);
+    await backend.db.query(`DELETE FROM ${backend.db.database}.idempotency_keys`);
     const acknowledged = new Set<number>();
     const downAnswers: APIGatewayProxyResult[] = [];
     let down = false;
@@ -66,6 +67,8 @@ it('answers 503 with Retry-After while the database is down, and loses no acknow
     expect(whileDown.headers?.['retry-after']).toMatch(/^\d+$/);
     expect(bodyOf(whileDown)).toEqual({ error: { code: 'database_unavailable', message: 'the database is unavailable; retry later' } });
     expect(healthDown.statusCode).toBe(503);
+    expect(healthDown.headers?.['retry-after']).toBe('5');
+    expect(bodyOf(healthDown)).toEqual({ status: 'unavailable', database: { status: 'down' } });
     expect((await api.invoke({ path: '/' })).statusCode).toBe(200);
     expect(acknowledged.size).toBe(60);
     const [rows] = await backend.db.query<Array<{ n: number }>>(`SELECT COUNT(*) AS n FROM ${backend.db.database}.items`);

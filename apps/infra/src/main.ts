@@ -1,20 +1,22 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { join } from 'node:path';
-import { loadRoutes } from './routes';
+import { apiRoutes } from './routes';
 import { ServerlessAppStack } from './serverless-app-stack';
 import { stackName, stageConfig } from './stages';
 
 // The CDK app: one stack for the stage named by `-c stage=dev|prod`. Composition only. The functions run the
-// api build in dist/apps/api (`nx run infra:synth` builds it first); `-c apiAssetDir=<dir>` points elsewhere.
+// api build in dist/apps/api (`nx run infra:synth` builds it first), whose routes.json (the api's route table)
+// says which API Gateway resources and methods to create; `-c apiAssetDir=<dir>` points elsewhere.
 const workspaceRoot = join(__dirname, '../../..');
 const app = new App();
 const stage = stageConfig(app.node.tryGetContext('stage'));
+const apiAssetDir: string = app.node.tryGetContext('apiAssetDir') ?? join(workspaceRoot, 'dist/apps/api');
 
 new ServerlessAppStack(app, stackName(stage), {
   stage,
-  apiAssetDir: app.node.tryGetContext('apiAssetDir') ?? join(workspaceRoot, 'dist/apps/api'),
-  routes: loadRoutes(join(workspaceRoot, 'apps/api/routes.json')),
+  apiAssetDir,
+  routes: apiRoutes(apiAssetDir),
 });
 
 // Synthesis fails on any finding not acknowledged, with its reason, where it arises.

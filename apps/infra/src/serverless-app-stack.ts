@@ -37,7 +37,7 @@ export interface ServerlessAppStackProps extends StackProps {
   readonly stage: StageConfig;
   /** The api build output (`dist/apps/api`): `main.js`, `migrate.js`, `migrations/*.sql`. */
   readonly apiAssetDir: string;
-  /** The api's routes (`apps/api/routes.json`). */
+  /** The api's routes (the route manifest `routes.json` of its build output). */
   readonly routes: readonly Route[];
 }
 

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadRoutes } from './routes';
+import { ROUTE_MANIFEST, type Route } from './routes';
 import { ServerlessAppStack } from './serverless-app-stack';
 import { stackName, stageConfig, type StageConfig } from './stages';
 
@@ -18,11 +18,25 @@ export function cdkJsonContext(): Record<string, unknown> {
   return JSON.parse(readFileSync(join(infraRoot, 'cdk.json'), 'utf8')).context;
 }
 
+/**
+ * The route table the infra tests build from: a fixture, so that they test what the infrastructure does with
+ * routes, not what the api serves today. One route is IAM-authorised.
+ */
+export const FIXTURE_ROUTES: readonly Route[] = [
+  { method: 'GET', path: '/', auth: 'none' },
+  { method: 'GET', path: '/health', auth: 'none' },
+  { method: 'GET', path: '/items', auth: 'none' },
+  { method: 'POST', path: '/items', auth: 'none' },
+  { method: 'GET', path: '/items/{id}', auth: 'none' },
+  { method: 'PATCH', path: '/items/{id}', auth: 'none' },
+  { method: 'DELETE', path: '/items/{id}', auth: 'iam' },
+];
+
 let standIn: string | undefined;
 
 /**
  * A stand-in for the api build output (`dist/apps/api`): tiny `main.js` and `migrate.js` exporting `handler`,
- * and one migration. Infra tests check what the infrastructure does with the build output, not the api, so
+ * one migration, and the route manifest of {@link FIXTURE_ROUTES}. Infra tests check what the infrastructure does with the build output, not the api, so
  * they neither depend on nor wait for `api:build`. Made once per test process, removed when it exits.
  */
 export function standInApiAsset(): string {
@@ -32,6 +46,7 @@ export function standInApiAsset(): string {
   writeFileSync(join(dir, 'migrate.js'), 'exports.handler = async () => ({ applied: [] });\n');
   mkdirSync(join(dir, 'migrations'));
   writeFileSync(join(dir, 'migrations', '0001_stand_in.sql'), 'SELECT 1;\n');
+  writeFileSync(join(dir, ROUTE_MANIFEST), JSON.stringify({ routes: FIXTURE_ROUTES }));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   standIn = dir;
   return dir;
@@ -41,6 +56,8 @@ export function standInApiAsset(): string {
 export interface TestAppOptions {
   /** Stage settings to change. */
   overrides?: Partial<StageConfig>;
+  /** The api's routes. @default FIXTURE_ROUTES */
+  routes?: readonly Route[];
   /**
    * Run aws-cdk-lib's built-in CloudFormation validation at synth (several seconds); the cdk-nag and whole-app
    * tests do, tests of what the template says need not.
@@ -49,13 +66,13 @@ export interface TestAppOptions {
 }
 
 /** An app holding one stage's stack, as `main.ts` builds it (without the cdk-nag plugins). */
-export function testApp(stageName: StageConfig['name'], { overrides = {}, validate = false }: TestAppOptions = {}): { app: App; stack: ServerlessAppStack } {
+export function testApp(stageName: StageConfig['name'], { overrides = {}, routes = FIXTURE_ROUTES, validate = false }: TestAppOptions = {}): { app: App; stack: ServerlessAppStack } {
   const app = new App({ context: { ...cdkJsonContext(), stage: stageName }, builtinCloudFormationValidation: validate });
   const stage = { ...stageConfig(stageName), ...overrides };
   const stack = new ServerlessAppStack(app, stackName(stage), {
     stage,
     apiAssetDir: standInApiAsset(),
-    routes: loadRoutes(join(workspaceRoot, 'apps/api/routes.json')),
+    routes,
   });
   return { app, stack };
 }

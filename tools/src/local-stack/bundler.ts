@@ -64,7 +64,7 @@ const buildNumberOf = (outcome: BuildOutcome): number => (outcome.ok ? outcome.b
 /**
  * Bundles the handler with esbuild's incremental `context` API the way `nx run api:build` does (one
  * CommonJS file for Node, dependencies included) but unminified with source maps, and — with `watch` —
- * rebuilds whenever one of its inputs changes (`apps/api/src`, `libs/db/src`, `routes.json`...).
+ * rebuilds whenever one of its inputs changes (every file the bundle imports: `apps/api/src`, `libs/db/src`...).
  * Each successful build goes to `<outDir>/<build>/main.js`.
  *
  * @example

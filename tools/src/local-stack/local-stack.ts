@@ -1,6 +1,7 @@
+import { routeManifest } from '@serverless-app/api';
 import { loadMigrations, migrate } from '@serverless-app/db';
 import { isAlive, type LocalBackend, startLocalBackend } from '@serverless-app/testing';
-import { readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type ApiServer, startApiServer } from './api-server';
 import { startBundler } from './bundler';
@@ -95,9 +96,9 @@ export function removeBundleDir(workspaceRoot: string, pid: number): void {
   }
 }
 
-function readRoutes(workspaceRoot: string): Array<{ method: string; path: string }> {
-  const table = JSON.parse(readFileSync(join(workspaceRoot, 'apps/api/routes.json'), 'utf8')) as { routes: Array<{ method: string; path: string }> };
-  return table.routes.map(({ method, path }) => ({ method, path }));
+/** The routes the gateway serves: the api's route table in code (`apps/api/src/features.ts`), as the build's manifest has it. */
+function readRoutes(): Array<{ method: string; path: string }> {
+  return routeManifest().map(({ method, path }) => ({ method, path }));
 }
 
 /**
@@ -114,7 +115,7 @@ export async function startLocalStack(config: StackConfig, log: StackLog, shell:
   const root = config.workspaceRoot;
   for (const dir of reapStaleBundles(root)) log.info(`removed the bundles of a stack that is gone: ${dir}`);
   const bundleDir = bundleDirFor(root, process.pid);
-  const routes = readRoutes(root);
+  const routes = readRoutes();
   const migrations = loadMigrations(join(root, 'apps/api/migrations'));
   const bundler = startBundler({
     entry: join(root, 'apps/api/src/main.ts'),

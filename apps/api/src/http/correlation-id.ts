@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { HttpResponse } from './response';
-import type { HttpEvent } from './router';
+import type { HttpEvent } from './route';
 
 /** The response header that echoes the correlation id. */
 export const CORRELATION_HEADER = 'x-correlation-id';

@@ -1,13 +1,14 @@
 /**
- * An error that already knows its HTTP answer. Route code throws these for
- * client mistakes; the error middleware turns them into responses.
+ * An error that already knows its HTTP answer: the protocol's own failures
+ * (unknown route, wrong method, body not JSON, too large). Domain failures are
+ * the kit's errors (`kit/errors.ts`); the error middleware maps both.
  */
 export class HttpError extends Error {
   override name = 'HttpError';
 
   /**
    * @example
-   * throw new HttpError(404, 'not_found', 'item 42 does not exist');
+   * throw new HttpError(415, 'unsupported_media_type', 'the body must be JSON: send content-type: application/json');
    */
   constructor(
     readonly statusCode: number,
@@ -18,8 +19,3 @@ export class HttpError extends Error {
     super(message, { cause: options.cause });
   }
 }
-
-/** 422 with the list of problems, for invalid input. */
-export const invalidInput = (message: string, details?: unknown) => new HttpError(422, 'invalid_input', message, { details });
-
-export const notFound = (message: string) => new HttpError(404, 'not_found', message);

@@ -1,62 +1,106 @@
-import type { MiddlewareObj } from '@middy/core';
-import httpRouterHandler from '@middy/http-router';
-import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { HttpError } from './http-error';
 import type { HttpResponse } from './response';
+import type { ApiContext, HttpEvent, Route, RouteHandler } from './route';
 
-export type HttpEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-export type RouteHandler = (event: HttpEvent, context: Context) => Promise<HttpResponse>;
+/** Re-exported for the modules that take the event type from here (`secret.ts`). */
+export type { HttpEvent } from './route';
 
-/** A route: method, path template (`/items/{id}`) and handler. */
-export interface Route {
-  method: HttpMethod;
-  path: string;
-  handler: RouteHandler;
+/** The routes of one path template, by method, with the `Allow` header for a 405. */
+interface Resource {
+  template: string;
+  handlers: Map<string, RouteHandler>;
+  allow: string;
 }
 
-const escape = (segment: string) => segment.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
-const templateToRegExp = (path: string) =>
-  new RegExp(`^${path.split('/').map((segment) => (/^\{[^/]+\}$/.test(segment) ? '[^/]+' : escape(segment))).join('/')}/?$`);
+interface DynamicResource {
+  pattern: RegExp;
+  names: string[];
+  resource: Resource;
+}
 
+const LITERAL = /^[A-Za-z0-9._~-]+$/;
+const PARAMETER = /^\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+const escape = (segment: string) => segment.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
 const shown = (path: string) => (path.length > 100 ? `${path.slice(0, 100)}…` : path);
 
-/**
- * Dispatches to the route matching the method and path (Middy's router), and
- * answers 405 with `Allow` when the path exists under other methods, 404 when
- * it does not exist at all.
- *
- * @example
- * const router = createRouter([{ method: 'GET', path: '/items/{id}', handler: getItem }]);
- */
-export function createRouter(routes: readonly Route[]) {
-  const templates = routes.map((r) => ({ method: r.method, regexp: templateToRegExp(r.path) }));
-  const handler = httpRouterHandler({
-    routes: routes.map((r) => ({ method: r.method, path: r.path, handler: r.handler })),
-    notFoundResponse: ({ method, path }: { method: string; path: string }) => {
-      const allowed = [...new Set(templates.filter((t) => t.regexp.test(path)).map((t) => t.method))];
-      if (allowed.length > 0) {
-        throw new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${shown(path)}`, { headers: { allow: allowed.join(', ') } });
-      }
-      throw new HttpError(404, 'route_not_found', `no route for ${method} ${shown(path)}`);
-    },
-  });
-  return handler as unknown as (event: HttpEvent, context: Context) => Promise<HttpResponse>;
+/** The parameter names of a template, checking its syntax; throws at cold start, never per request. */
+function parameterNames(template: string): string[] {
+  if (!template.startsWith('/')) throw new Error(`route path "${template}" must start with "/"`);
+  if (template === '/') return [];
+  return template
+    .slice(1)
+    .split('/')
+    .flatMap((segment) => {
+      const parameter = PARAMETER.exec(segment);
+      if (parameter) return [parameter[1] as string];
+      if (!LITERAL.test(segment)) throw new Error(`route path "${template}" has an invalid segment "${segment}"`);
+      return [];
+    });
+}
+
+/** One resource per path template; throws on a route declared twice. */
+function resourcesOf(routes: readonly Route[]): Resource[] {
+  const byTemplate = new Map<string, Resource>();
+  for (const route of routes) {
+    let resource = byTemplate.get(route.path);
+    if (!resource) byTemplate.set(route.path, (resource = { template: route.path, handlers: new Map(), allow: '' }));
+    if (resource.handlers.has(route.method)) throw new Error(`route ${route.method} ${route.path} is declared twice`);
+    resource.handlers.set(route.method, route.handler);
+    resource.allow = [...resource.handlers.keys()].join(', ');
+  }
+  return [...byTemplate.values()];
 }
 
 /**
- * HTTP API (v2) events carry the stage in the path (`/dev/items`); REST (v1)
- * events do not. Strips it so one route table serves both.
+ * Dispatches a REST API event to the route declared for its path and method.
+ * Everything is compiled once: literal paths are one map lookup, templates one
+ * precompiled regular expression each (tried only when no literal path
+ * matches, as API Gateway prefers literal segments). A trailing slash is
+ * ignored. A path with no route is 404 `route_not_found`; a known path with
+ * another method is 405 with `Allow`. `{name}` values become `pathParameters`.
+ *
+ * @example
+ * const router = createRouter([{ method: 'GET', path: '/items/{id}', auth: 'none', summary: 'read an item', handler: get }]);
+ * await router(event, context);
  */
-export function stripStageFromHttpApiPath(): MiddlewareObj<HttpEvent> {
-  return {
-    before: ({ event }) => {
-      if (!('version' in event) || event.version !== '2.0') return;
-      const { stage, http } = event.requestContext;
-      const prefix = `/${stage}`;
-      if (stage !== '$default' && (http.path === prefix || http.path.startsWith(`${prefix}/`))) {
-        http.path = http.path.slice(prefix.length) || '/';
+export function createRouter(routes: readonly Route[]): (event: HttpEvent, context: Context) => Promise<HttpResponse> {
+  const literal = new Map<string, Resource>();
+  const dynamic: DynamicResource[] = [];
+  for (const resource of resourcesOf(routes)) {
+    const names = parameterNames(resource.template);
+    if (names.length === 0) {
+      literal.set(resource.template, resource);
+      continue;
+    }
+    const source = resource.template
+      .split('/')
+      .map((segment) => (PARAMETER.test(segment) ? '([^/]+)' : escape(segment)))
+      .join('/');
+    dynamic.push({ pattern: new RegExp(`^${source}$`), names, resource });
+  }
+
+  return async (event, context) => {
+    const raw = typeof event.path === 'string' ? event.path : '';
+    const path = raw.length > 1 && raw.endsWith('/') ? raw.slice(0, -1) : raw;
+    let resource = literal.get(path);
+    let parameters: Record<string, string> | undefined;
+    if (!resource) {
+      for (const candidate of dynamic) {
+        const match = candidate.pattern.exec(path);
+        if (!match) continue;
+        resource = candidate.resource;
+        parameters = {};
+        for (let i = 0; i < candidate.names.length; i++) parameters[candidate.names[i] as string] = match[i + 1] as string;
+        break;
       }
-    },
+    }
+    if (!resource) throw new HttpError(404, 'route_not_found', `no route for ${event.httpMethod} ${shown(raw)}`);
+    const handler = resource.handlers.get(event.httpMethod);
+    if (!handler) {
+      throw new HttpError(405, 'method_not_allowed', `${event.httpMethod} is not allowed on ${shown(raw)}`, { headers: { allow: resource.allow } });
+    }
+    if (parameters) event.pathParameters = { ...event.pathParameters, ...parameters };
+    return handler(event, context as ApiContext);
   };
 }

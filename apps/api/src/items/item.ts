@@ -13,7 +13,6 @@ export interface ItemRow {
   id: number | string;
   name: string;
   description: string | null;
-  request_hash: string | null;
   created_at: Date;
   updated_at: Date;
 }

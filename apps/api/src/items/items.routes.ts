@@ -1,55 +1,50 @@
-import middy from '@middy/core';
-import type { DbClient } from '@serverless-app/db';
-import { header } from '../http/headers';
+import { singleHeader } from '../http/headers';
 import { jsonBody } from '../http/json-body';
 import { singleValuedQuery } from '../http/query';
 import { json, noContent } from '../http/response';
-import type { HttpEvent, Route, RouteHandler } from '../http/router';
-import { validate } from '../http/validate';
-import { CreateItemBody, IdempotencyKey, ItemId, ListItemsQuery, UpdateItemBody } from './item.schema';
-import * as items from './items.service';
+import type { Feature, HttpEvent, RouteHandler } from '../http/route';
+import { IDEMPOTENCY_HEADER, idempotencyKeyOf, ListQuery, parseId, validate } from '../kit';
+import { CreateItemBody, UpdateItemBody } from './item.schema';
+import * as service from './items.service';
 
-const idOf = (event: HttpEvent) => validate(ItemId, event.pathParameters?.['id'], 'invalid item id', 'id');
-const stageOf = (event: HttpEvent) => event.requestContext.stage;
+const idOf = (event: HttpEvent) => parseId(event.pathParameters?.['id'], 'item');
 
-/**
- * The `/items` routes: input validated at the edge, then the service. Only the
- * routes that take a body parse one.
- *
- * @example
- * createRouter([...itemRoutes(getDb)]);
- */
-export function itemRoutes(getDb: () => Promise<DbClient>): Route[] {
-  const create: RouteHandler = async (event) => {
-    const input = validate(CreateItemBody, event.body as unknown, 'invalid item');
-    const rawKey = header(event.headers, 'idempotency-key');
-    const key = rawKey === undefined ? undefined : validate(IdempotencyKey, rawKey, 'invalid Idempotency-Key header', 'Idempotency-Key');
-    const { item, replayed } = await items.createItem(await getDb(), input, key);
-    const headers: Record<string, string> = { location: `/${stageOf(event)}/items/${item.id}` };
-    if (replayed) headers['idempotent-replayed'] = 'true';
-    return json(201, item, headers);
-  };
-  const list: RouteHandler = async (event) => {
-    const query = validate(ListItemsQuery, singleValuedQuery(event), 'invalid query string');
-    return json(200, await items.listItems(await getDb(), query.limit, query.cursor));
-  };
-  const get: RouteHandler = async (event) => json(200, await items.getItem(await getDb(), idOf(event)));
-  const update: RouteHandler = async (event) => {
-    const id = idOf(event);
-    const changes = validate(UpdateItemBody, event.body as unknown, 'invalid item');
-    return json(200, await items.updateItem(await getDb(), id, changes));
-  };
-  const remove: RouteHandler = async (event) => {
-    await items.deleteItem(await getDb(), idOf(event));
-    return noContent();
-  };
-  const withBody = (handler: RouteHandler) => middy(handler).use(jsonBody()) as unknown as RouteHandler;
-  return [
-    { method: 'GET', path: '/items', handler: list },
-    { method: 'POST', path: '/items', handler: withBody(create) },
-    { method: 'GET', path: '/items/{id}', handler: get },
-    { method: 'PATCH', path: '/items/{id}', handler: withBody(update) },
-    { method: 'DELETE', path: '/items/{id}', handler: remove },
-  ];
-}
+const create: RouteHandler = async (event, { db }) => {
+  const input = validate(CreateItemBody, jsonBody(event), 'invalid item');
+  const key = idempotencyKeyOf(singleHeader(event, IDEMPOTENCY_HEADER));
+  const { value: item, replayed } = await service.createItem(await db(), input, key);
+  const headers: Record<string, string> = { location: `/${event.requestContext.stage}/items/${item.id}` };
+  if (replayed) headers['idempotent-replayed'] = 'true';
+  return json(201, item, headers);
+};
 
+const list: RouteHandler = async (event, { db }) => {
+  const query = validate(ListQuery, singleValuedQuery(event), 'invalid query string');
+  return json(200, await service.listItems(await db(), query));
+};
+
+const get: RouteHandler = async (event, { db }) => json(200, await service.getItem(await db(), idOf(event)));
+
+const update: RouteHandler = async (event, { db }) => {
+  const body = jsonBody(event);
+  const id = idOf(event);
+  const changes = validate(UpdateItemBody, body, 'invalid item');
+  return json(200, await service.updateItem(await db(), id, changes));
+};
+
+const remove: RouteHandler = async (event, { db }) => {
+  await service.deleteItem(await db(), idOf(event));
+  return noContent();
+};
+
+/** `/items`: the example resource. Input is validated here, at the edge; the service holds the rules. */
+export const itemsFeature: Feature = {
+  name: 'items',
+  routes: [
+    { method: 'GET', path: '/items', auth: 'none', summary: 'items in id order: `?limit=` 1–100 (default 20), `?cursor=` from `nextCursor`', handler: list },
+    { method: 'POST', path: '/items', auth: 'none', summary: 'create `{ name, description? }`; an `Idempotency-Key` header makes retries create exactly one', handler: create },
+    { method: 'GET', path: '/items/{id}', auth: 'none', summary: 'read an item', handler: get },
+    { method: 'PATCH', path: '/items/{id}', auth: 'none', summary: 'change some fields (`description: null` clears it)', handler: update },
+    { method: 'DELETE', path: '/items/{id}', auth: 'none', summary: 'delete an item', handler: remove },
+  ],
+};

@@ -1,11 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { loadMigrations, migrate } from '@serverless-app/db';
+import { createDbClient, type DbClient, loadMigrations, migrate, staticCredentials } from '@serverless-app/db';
 import { type HttpEventOptions, lambdaContext, type LocalBackend, restApiEvent, startLocalBackend } from '@serverless-app/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { loadConfig } from '../config';
-import { type ApiHandler, createHandler } from '../handler';
+import { type ApiHandler, createHandler, type HandlerOptions } from '../handler';
 
 export const MIGRATIONS_DIR = join(__dirname, '../../migrations');
 
@@ -32,16 +32,25 @@ export function captureLogs() {
 
 /**
  * A handler wired to the backend exactly as in Lambda (environment → config at
- * "cold start"), with its own secret cache.
+ * "cold start"), with its own secret cache; `options` can swap the features.
  */
-export function apiFor(backend: LocalBackend, env: Record<string, string> = {}) {
+export function apiFor(backend: LocalBackend, env: Record<string, string> = {}, options: Pick<HandlerOptions, 'features'> = {}) {
   Object.assign(process.env, backend.secrets.env());
   const config = loadConfig({ ...backend.env(), NODE_ENV: 'test', ...env });
   const logger = new Logger({ serviceName: 'serverless-app-api', logLevel: config.logLevel });
-  const handler: ApiHandler = createHandler({ config, logger, secretCacheKey: `db-secret-${randomUUID()}` });
+  const handler: ApiHandler = createHandler({ config, logger, secretCacheKey: `db-secret-${randomUUID()}`, ...options });
   const invoke = (options: HttpEventOptions = {}) =>
     handler(restApiEvent(options), lambdaContext()) as Promise<APIGatewayProxyResult>;
   return { handler, invoke, config, dispose: () => handler.dispose() };
+}
+
+/**
+ * A database client as the app user, for tests that call services and the kit
+ * directly (no handler, no Secrets Manager). Close it after use.
+ */
+export function dbFor(backend: LocalBackend): DbClient {
+  const { host, port, user, password, database } = backend.db.app;
+  return createDbClient({ host, port, database, credentials: staticCredentials({ username: user, password }), pinning: 'off' });
 }
 
 /** The parsed JSON body of a response. */
@@ -51,11 +60,11 @@ export const bodyOf = (response: APIGatewayProxyResult): unknown => (response.bo
  * Registers the usual lifecycle for a test file: one migrated backend and one
  * handler for all its tests, disposed of afterwards. Read the fields inside tests.
  */
-export function useApi(env: Record<string, string> = {}) {
+export function useApi(env: Record<string, string> = {}, options: Pick<HandlerOptions, 'features'> = {}) {
   const ctx = {} as { backend: LocalBackend; api: ReturnType<typeof apiFor> };
   beforeAll(async () => {
     ctx.backend = await startBackend();
-    ctx.api = apiFor(ctx.backend, env);
+    ctx.api = apiFor(ctx.backend, env, options);
   });
   afterAll(async () => {
     await ctx.api?.dispose();

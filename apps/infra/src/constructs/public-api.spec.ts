@@ -1,9 +1,8 @@
-import type { Template } from 'aws-cdk-lib/assertions';
-import { join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
 import { apiThrottle } from '../capacity';
-import { loadRoutes } from '../routes';
+import type { Route } from '../routes';
 import { EXPECTED_P99_LATENCY_SECONDS } from '../serverless-app-stack';
-import { stageTemplate, workspaceRoot } from '../test-app.test-util';
+import { FIXTURE_ROUTES, stageTemplate, testApp } from '../test-app.test-util';
 import { functionWithHandler, logicalId, onlyResource, resourcesOf } from '../template.test-util';
 
 interface ApiNode {
@@ -65,11 +64,20 @@ describe('PublicApi (dev)', () => {
     template.resourceCountIs('AWS::ApiGateway::Stage', 1);
   });
 
-  it('serves every route of apps/api/routes.json with its own method', () => {
-    for (const { method, path } of loadRoutes(join(workspaceRoot, 'apps/api/routes.json'))) {
+  it('serves every route of the route table with its own method', () => {
+    for (const { method, path } of FIXTURE_ROUTES) {
       const target = route(tree, method, path);
       expect([method, path, target?.method]).toEqual([method, path, method]);
     }
+  });
+
+  it("authorises with IAM exactly the routes declared `auth: 'iam'`; every other method is public", () => {
+    const methods = resourcesOf(template, 'AWS::ApiGateway::Method').map(([, m]) => m.Properties as { HttpMethod: string; AuthorizationType: string });
+    const iam = methods.filter((m) => m.AuthorizationType === 'AWS_IAM');
+
+    expect(iam.map((m) => m.HttpMethod)).toEqual(['DELETE']);
+    expect(methods.every((m) => m.AuthorizationType === 'AWS_IAM' || m.AuthorizationType === 'NONE')).toBe(true);
+    expect(tree.children.find((c) => c.pathPart === 'items')?.children.find((c) => c.pathPart === '{id}')?.methods.get('DELETE')?.AuthorizationType).toBe('AWS_IAM');
   });
 
   it.each([
@@ -84,12 +92,12 @@ describe('PublicApi (dev)', () => {
     expect(route(tree, method, path)).toBeDefined();
   });
 
-  it('integrates every method with the api function as a public proxy integration', () => {
+  it('integrates every method with the api function as a proxy integration', () => {
     const methods = resourcesOf(template, 'AWS::ApiGateway::Method');
 
     expect(methods.length).toBeGreaterThan(0);
     for (const [, m] of methods) {
-      expect(m.Properties).toMatchObject({ AuthorizationType: 'NONE', Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' } });
+      expect(m.Properties).toMatchObject({ Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' } });
       expect(JSON.stringify(m.Properties?.['Integration'])).toContain(`"Fn::GetAtt":["${apiFunctionId}","Arn"]`);
     }
   });
@@ -141,5 +149,37 @@ describe('PublicApi (dev)', () => {
       ComparisonOperator: 'GreaterThanThreshold',
       Threshold: 0,
     });
+  });
+});
+
+describe('PublicApi with another route table', () => {
+  const routes: Route[] = [
+    { method: 'GET', path: '/reports/{day}/summary', auth: 'iam' },
+    { method: 'PUT', path: '/settings', auth: 'none' },
+  ];
+  let tree: ApiNode;
+
+  beforeAll(() => {
+    tree = resourceTree(Template.fromStack(testApp('dev', { routes }).stack));
+  });
+
+  it('creates the resources and methods of exactly that table', () => {
+    expect(route(tree, 'GET', '/reports/2026-11-30/summary')).toEqual({ resource: '/reports/{day}/summary', method: 'GET' });
+    expect(route(tree, 'PUT', '/settings')).toEqual({ resource: '/settings', method: 'PUT' });
+    expect(tree.children.map((c) => c.pathPart).sort()).toEqual(['reports', 'settings', '{proxy+}']);
+  });
+
+  it('authorises the IAM route and leaves the rest (and the catch-alls) public', () => {
+    const summary = tree.children.find((c) => c.pathPart === 'reports')?.children[0]?.children.find((c) => c.pathPart === 'summary');
+
+    expect(summary?.methods.get('GET')?.AuthorizationType).toBe('AWS_IAM');
+    expect(summary?.methods.get('ANY')?.AuthorizationType).toBe('NONE');
+    expect(tree.children.find((c) => c.pathPart === 'settings')?.methods.get('PUT')?.AuthorizationType).toBe('NONE');
+  });
+
+  it("hands unknown paths under it to the Lambda, never to API Gateway's 403", () => {
+    expect(route(tree, 'GET', '/reports')).toBeDefined();
+    expect(route(tree, 'GET', '/reports/x/other')).toBeDefined();
+    expect(route(tree, 'DELETE', '/nope/deeper')).toBeDefined();
   });
 });

@@ -5,12 +5,12 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { ApiThrottle } from '../capacity';
-import type { Route } from '../routes';
+import { resourceNodes, type Route } from '../routes';
 
 /** Properties of {@link PublicApi}. */
 export interface PublicApiProps {
   readonly handler: lambda.IFunction;
-  /** The routes the handler serves (`apps/api/routes.json`). */
+  /** The routes the handler serves (the api's route manifest); `auth: 'iam'` routes need a SigV4 signature. */
   readonly routes: readonly Route[];
   readonly restApiName: string;
   readonly stageName: string;
@@ -46,25 +46,12 @@ const ACCESS_LOG_FIELDS = {
   xrayTraceId: apigw.AccessLogField.contextXrayTraceId(),
 };
 
-function parentOf(path: string): string {
-  return path.lastIndexOf('/') <= 0 ? '/' : path.slice(0, path.lastIndexOf('/'));
-}
-
-/** Every resource path the routes need, parents included: `/items/{id}` needs `/`, `/items` and `/items/{id}`. */
-function resourcePaths(routes: readonly Route[]): string[] {
-  const paths = new Set<string>(['/']);
-  for (const { path } of routes) {
-    for (let p = path; p !== '/'; p = parentOf(p)) paths.add(p);
-  }
-  return [...paths].sort();
-}
-
 /**
- * A regional REST API whose every request reaches one Lambda (proxy integration): the declared routes, plus
- * `ANY` on each of their resources and a greedy `{proxy+}` wherever no path parameter already catches the
- * next segment — so the Lambda answers an unknown path (404) or method (405) itself, never API Gateway with
- * 403 "Missing Authentication Token". One stage, with JSON access logs, execution logs for errors (no request
- * bodies), X-Ray, and throttling.
+ * A regional REST API whose every request reaches one Lambda (proxy integration): the declared routes (IAM
+ * authorization where a route says `auth: 'iam'`), plus `ANY` on each of their resources and a greedy
+ * `{proxy+}` wherever no path parameter already catches the next segment — so the Lambda answers an unknown
+ * path (404) or method (405) itself, never API Gateway with 403 "Missing Authentication Token". One stage,
+ * with JSON access logs, execution logs for errors (no request bodies), X-Ray, and throttling.
  */
 export class PublicApi extends Construct {
   readonly api: apigw.RestApi;
@@ -102,13 +89,14 @@ export class PublicApi extends Construct {
 
     // One permission for the whole API instead of one per method (the function policy is limited to 20 KB).
     const integration = new apigw.LambdaIntegration(props.handler, { proxy: true, scopePermissionToMethod: false });
-    const paths = resourcePaths(props.routes);
-    for (const path of paths) {
-      const resource = this.api.root.resourceForPath(path);
-      for (const route of props.routes.filter((r) => r.path === path)) resource.addMethod(route.method, integration);
+    for (const node of resourceNodes(props.routes)) {
+      const resource = this.api.root.resourceForPath(node.path);
+      for (const route of node.routes) {
+        resource.addMethod(route.method, integration, { authorizationType: route.auth === 'iam' ? apigw.AuthorizationType.IAM : apigw.AuthorizationType.NONE });
+      }
+      // The catch-alls are public: behind them the Lambda only answers 404 or 405.
       resource.addMethod('ANY', integration);
-      const hasParameterChild = paths.some((p) => p !== '/' && parentOf(p) === path && p.endsWith('}'));
-      if (!hasParameterChild) resource.addResource('{proxy+}').addMethod('ANY', integration);
+      if (!node.hasParameterChild) resource.addResource('{proxy+}').addMethod('ANY', integration);
     }
 
     Validations.of(this).acknowledge(

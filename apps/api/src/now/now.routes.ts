@@ -1,0 +1,19 @@
+import { json } from '../http/response';
+import type { Feature, RouteHandler } from '../http/route';
+
+/** `GET /`: the database's `NOW()` as a JSON string, proving the round trip Lambda → proxy → database. */
+const now: RouteHandler = async (_event, { db }) => {
+  const [row] = await (await db()).query<{ now: string }>("SELECT DATE_FORMAT(NOW(), '%Y-%m-%dT%H:%i:%s') AS now");
+  return json(200, row?.now);
+};
+
+/**
+ * The workshop's endpoint.
+ *
+ * @example
+ * // curl https://<api>/dev/  →  "2026-11-26T20:12:55"
+ */
+export const nowFeature: Feature = {
+  name: 'now',
+  routes: [{ method: 'GET', path: '/', auth: 'none', summary: "the workshop's endpoint: the database's `NOW()` as a JSON string, e.g. `\"2026-11-26T20:12:55\"`", handler: now }],
+};
