@@ -33,7 +33,7 @@ async function failingCreates(canary: string) {
   }
 }
 
-it('logs no request data when the server refuses a write (read-only server)', async () => {
+it('answers 503 and logs no request data when the server refuses a write (read-only server)', async () => {
   const canary = `canary-${randomUUID()}`;
   await backend.db.query(`INSERT INTO ${backend.db.database}.items (name, created_at, updated_at) VALUES ('seed', NOW(3), NOW(3))`);
   await backend.db.setGlobal('read_only', 1);
@@ -44,7 +44,9 @@ it('logs no request data when the server refuses a write (read-only server)', as
     await backend.db.setGlobal('read_only', 0);
   }
 
-  // The status is libs/db's to decide (read-only may become a transient 503); the point is what is logged.
+  // A read-only primary is what a failover looks like: transient, 503 with Retry-After, nothing applied.
+  expect(result.responses.map((r) => r.statusCode)).toEqual([503, 503, 503]);
+  for (const response of result.responses) expect(response.headers?.['retry-after']).toBeDefined();
   expect(await backend.db.query(`SELECT name FROM ${backend.db.database}.items`)).toEqual([{ name: 'seed' }]);
   for (const response of result.responses) expect(response.body).not.toContain(canary);
   for (const line of result.logs.lines) expect(line).not.toContain(canary);

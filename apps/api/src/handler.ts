@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { secretsManagerCredentials } from '@serverless-app/db';
 import type { Context } from 'aws-lambda';
 import type { ApiConfig } from './config';
 import { databaseFor } from './db';
@@ -12,14 +13,11 @@ import type { HttpResponse } from './http/response';
 import type { Feature, HttpEvent, RouteManifestEntry } from './http/route';
 import { createRouter } from './http/router';
 import { routeManifest, routesOf } from './route-table';
-import { secretWiring } from './secret';
 
-/** What {@link createHandler} needs; tests pass their own logger, cache key or features. */
+/** What {@link createHandler} needs; tests pass their own logger or features. */
 export interface HandlerOptions {
   config: ApiConfig;
   logger?: Logger;
-  /** Middy's secret cache is module-global per key; one key per handler instance. @default 'db-secret' */
-  secretCacheKey?: string;
   /** The features served. @default the api's own (`features.ts`) */
   features?: readonly Feature[];
 }
@@ -27,16 +25,22 @@ export interface HandlerOptions {
 export type ApiHandler = ((event: HttpEvent, context: Context) => Promise<HttpResponse>) & {
   /** The routes served (method, path, auth), for tests and the local gateway. */
   routes: readonly RouteManifestEntry[];
-  /** Closes the database connections and drops the secret cache (tests, local stack; Lambda never needs it). */
+  /** Closes the database connections and the Secrets Manager client (tests, local stack; Lambda never needs it). */
   dispose(): Promise<void>;
 };
 
 /**
  * Builds the Lambda handler: Powertools logging with the request id as
- * correlation id, the DB secret from Secrets Manager (cached, refreshed on
- * rotation), `context.db()` for the routes, the router over every feature's
- * routes, and one error middleware that maps every error to the HTTP contract.
- * Call once per execution environment.
+ * correlation id, `context.db()` for the routes (bounded by the invocation's
+ * remaining time), the router over every feature's routes, and one error
+ * middleware that maps every error to the HTTP contract. Call once per
+ * execution environment.
+ *
+ * The DB secret is fetched here, during init, and cached; no request waits on
+ * Secrets Manager once it is in hand (libs/db's `secretsManagerCredentials`:
+ * refreshed in the background after `SECRET_CACHE_TTL_MS`, the last good one
+ * kept while Secrets Manager fails, re-read at once only when the database
+ * rejects the password).
  *
  * @example
  * export const handler = createHandler({ config: loadConfig() });
@@ -44,13 +48,13 @@ export type ApiHandler = ((event: HttpEvent, context: Context) => Promise<HttpRe
 export function createHandler(options: HandlerOptions): ApiHandler {
   const { config, features = appFeatures } = options;
   const logger = options.logger ?? new Logger({ serviceName: 'serverless-app-api', logLevel: config.logLevel });
-  const secret = secretWiring({ secretId: config.secretId, ttlMs: config.secretCacheTtlMs, cacheKey: options.secretCacheKey ?? 'db-secret' });
-  const getDb = databaseFor(config, secret.credentials, logger);
+  const secret = secretsManagerCredentials({ secretId: config.secretId, ttlMs: config.secretCacheTtlMs, logger });
+  void secret.prefetch(); // never rejects; a failure is answered 503 by the first request that needs the database
+  const getDb = databaseFor(config, secret, logger);
 
   const handler = middy<HttpEvent, HttpResponse>(createRouter(routesOf(features)))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(correlationId(logger))
-    .use(secret.middleware)
     .use(databaseContext(getDb))
     .use(httpErrorHandler(logger));
   const dispose = async () => {

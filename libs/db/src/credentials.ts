@@ -11,6 +11,8 @@ export interface DbCredentials {
  * must bypass every cache (the client calls it after the server rejected the
  * password, typically because the secret was rotated).
  *
+ * `peek()` (optional) returns what is cached now, without waiting; see below.
+ *
  * `pending()` (optional) returns the secret's `AWSPENDING` version, if there is one.
  * A single-user rotation changes the password *before* it moves `AWSCURRENT`; in
  * that window `refresh()` still returns the rejected password, and the client
@@ -27,6 +29,15 @@ export interface CredentialsProvider {
   get(): Promise<DbCredentials>;
   refresh(): Promise<DbCredentials>;
   pending?(): Promise<DbCredentials | undefined>;
+  /**
+   * The credentials in hand right now, without waiting (undefined if none yet).
+   * The client calls it before lending a connection: when it returns other
+   * credentials than the pool was opened with (the provider refreshed them in
+   * the background), new connections use them — a rotation is picked up before
+   * the database has to reject anything. A provider with a TTL starts its
+   * background refresh here.
+   */
+  peek?(): DbCredentials | undefined;
 }
 
 /** Fields of an RDS secret (`{ username, password, engine, host, port, dbname, ... }`). */

@@ -7,7 +7,6 @@ import {
   QueryTimeoutError,
   StatementOutcomeUnknownError,
 } from '@serverless-app/db';
-import { createError } from '@middy/util';
 import { ConflictError, NotFoundError, ValidationError } from '../kit/errors';
 import { HttpError } from './http-error';
 import { httpErrorHandler, toAnswer } from './error-handler';
@@ -32,8 +31,7 @@ describe('toAnswer: the HTTP contract', () => {
     ['any other database error', new DatabaseError("Table 'app.items' doesn't exist"), 500, 'internal_error'],
     ['a TypeError', new TypeError("Cannot read properties of undefined (reading 'x')"), 500, 'internal_error'],
     ['a thrown string', 'boom', 500, 'internal_error'],
-    ["Middy's 4xx", createError(400, 'Bad things'), 400, 'bad_request'],
-    ["Middy's 5xx", createError(502, 'Upstream'), 500, 'internal_error'],
+    ['an error with a status of its own', Object.assign(new Error('Bad things'), { statusCode: 400, expose: true }), 500, 'internal_error'],
   ])('maps %s', (_name, error, status, code) => {
     expect(toAnswer(error)).toMatchObject({ status, code });
   });

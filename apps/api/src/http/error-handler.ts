@@ -27,14 +27,6 @@ const internal: Answer = { status: 500, code: 'internal_error', message: 'intern
 /** The code a conflict is answered with. */
 const CONFLICT_CODES: Record<ConflictCode, string> = { duplicate: 'conflict', idempotency_key_reused: 'idempotency_key_reused', in_progress: 'conflict' };
 
-/** Middy's own HTTP errors (`createError`): a status and an `expose` flag. */
-interface MiddyHttpError {
-  statusCode: number;
-  expose?: boolean;
-}
-const isMiddyHttpError = (e: unknown): e is MiddyHttpError =>
-  typeof e === 'object' && e !== null && typeof (e as MiddyHttpError).statusCode === 'number' && 'expose' in e;
-
 /** The HTTP contract: one place that maps every error to a status. */
 export function toAnswer(error: unknown): Answer {
   if (error instanceof HttpError) {
@@ -50,7 +42,6 @@ export function toAnswer(error: unknown): Answer {
   if (error instanceof QueryTimeoutError || error instanceof StatementOutcomeUnknownError) {
     return { status: 503, code: 'database_unavailable', message: 'the database did not complete the request; retry later', headers: { 'retry-after': '1' } };
   }
-  if (isMiddyHttpError(error) && error.statusCode < 500) return { status: error.statusCode, code: 'bad_request', message: 'bad request' };
   return internal;
 }
 

@@ -28,7 +28,7 @@ describe('summarizeError', () => {
     const server = new DatabaseError("Incorrect string value: 'canary-2'", { errno: 1366, cause: driverError('canary-2') });
     const ours = new StatementOutcomeUnknownError('connection lost while running INSERT', { code: 'PROTOCOL_CONNECTION_LOST', cause: driverError('canary-3') });
 
-    expect(summarizeError(server)).toMatchObject({ name: 'DatabaseError', errno: 1366, cause: { name: 'Error', errno: 1366 } });
+    expect(summarizeError(server)).toMatchObject({ name: 'DatabaseError', errno: 1366, cause: { name: 'DriverError', errno: 1366 } });
     expect(JSON.stringify(summarizeError(server))).not.toContain('canary-2');
     expect(summarizeError(ours)).toMatchObject({ name: 'StatementOutcomeUnknownError', message: 'connection lost while running INSERT', cause: { errno: 1366 } });
     expect(JSON.stringify(summarizeError(ours))).not.toContain('canary-3');

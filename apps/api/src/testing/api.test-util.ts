@@ -1,8 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDbClient, type DbClient, loadMigrations, migrate, staticCredentials } from '@serverless-app/db';
-import { type HttpEventOptions, lambdaContext, type LocalBackend, restApiEvent, startLocalBackend } from '@serverless-app/testing';
+import { type HttpEventOptions, lambdaContext, type LambdaContextOptions, type LocalBackend, restApiEvent, startLocalBackend } from '@serverless-app/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { loadConfig } from '../config';
 import { type ApiHandler, createHandler, type HandlerOptions } from '../handler';
@@ -35,12 +34,14 @@ export function captureLogs() {
  * "cold start"), with its own secret cache; `options` can swap the features.
  */
 export function apiFor(backend: LocalBackend, env: Record<string, string> = {}, options: Pick<HandlerOptions, 'features'> = {}) {
-  Object.assign(process.env, backend.secrets.env());
+  // The SDK reads its endpoint and credentials from the process environment; `env` may point it elsewhere.
+  const sdkEnv = Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('AWS_')));
+  Object.assign(process.env, backend.secrets.env(), sdkEnv);
   const config = loadConfig({ ...backend.env(), NODE_ENV: 'test', ...env });
   const logger = new Logger({ serviceName: 'serverless-app-api', logLevel: config.logLevel });
-  const handler: ApiHandler = createHandler({ config, logger, secretCacheKey: `db-secret-${randomUUID()}`, ...options });
-  const invoke = (options: HttpEventOptions = {}) =>
-    handler(restApiEvent(options), lambdaContext()) as Promise<APIGatewayProxyResult>;
+  const handler: ApiHandler = createHandler({ config, logger, ...options });
+  const invoke = (options: HttpEventOptions = {}, context: LambdaContextOptions = {}) =>
+    handler(restApiEvent(options), lambdaContext(context)) as Promise<APIGatewayProxyResult>;
   return { handler, invoke, config, dispose: () => handler.dispose() };
 }
 

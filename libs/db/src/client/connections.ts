@@ -58,6 +58,8 @@ export class ConnectionSource {
   private refreshing: Promise<void> | undefined;
   private generationCount = 0;
   private authFailedUntil = 0;
+  /** The last value the provider gave (by identity): only a value it has not given before is adopted by peek(). */
+  private lastFromProvider: DbCredentials | undefined;
   private closed = false;
   private readonly now: () => number;
 
@@ -155,6 +157,7 @@ export class ConnectionSource {
         counters.credentialRefreshes++;
         this.settings.iamAuth?.tokens.invalidate();
         let credentials = await provider.refresh();
+        this.lastFromProvider = credentials;
         let source = 'current';
         if (sameCredentials(credentials, rejected.credentials) && provider.pending) {
           // Mid-rotation: the password was changed but AWSCURRENT not yet moved.
@@ -209,8 +212,12 @@ export class ConnectionSource {
 
   private ensureGeneration(budget: RetryBudget): Promise<PoolGeneration> {
     if (this.closed) throw new DatabaseError('the database client is closed');
+    this.adoptNewerCredentials();
     this.generation ??= this.settings.credentials.get().then(
-      (credentials) => this.startGeneration(credentials),
+      (credentials) => {
+        this.lastFromProvider = credentials;
+        return this.startGeneration(credentials);
+      },
       (cause: unknown) => {
         this.generation = undefined;
         throw cause instanceof DatabaseError
@@ -219,6 +226,23 @@ export class ConnectionSource {
       },
     );
     return untilDeadline(this.generation, budget);
+  }
+
+  /**
+   * The provider refreshed the credentials in the background (a TTL): new
+   * connections use them from now on; the old pool's connections are closed
+   * as they come back. No 1045 needed to notice a rotation.
+   */
+  private adoptNewerCredentials(): void {
+    const current = this.current;
+    if (!current || current.isRetired || this.refreshing) return;
+    const latest = this.settings.credentials.peek?.();
+    if (!latest || latest === this.lastFromProvider) return;
+    this.lastFromProvider = latest;
+    if (sameCredentials(latest, current.credentials)) return;
+    this.settings.logger.info('database credentials changed at their source; new connections use them');
+    this.generation = Promise.resolve(this.startGeneration(latest));
+    current.retire();
   }
 
   private startGeneration(credentials: DbCredentials): PoolGeneration {

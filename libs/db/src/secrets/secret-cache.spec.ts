@@ -263,6 +263,26 @@ describe('SecretCache.get', () => {
   });
 });
 
+describe('SecretCache.peek', () => {
+  it('answers nothing before the first fetch, the cached secret after, and refreshes past ttlMs without waiting', async () => {
+    const { cache, calls, next, advance } = setup({ ttlMs: 60_000 });
+    expect(cache.peek()).toBeUndefined();
+    expect(calls).toEqual([]);
+    await cache.get();
+    const first = cache.peek();
+    expect(first).toMatchObject({ password: PASSWORDS[0] });
+
+    advance(60_000);
+    next(value(PASSWORDS[1]));
+    expect(cache.peek()).toBe(first);
+    await tick();
+
+    expect(calls).toEqual(['AWSCURRENT', 'AWSCURRENT']);
+    expect(cache.peek()).toMatchObject({ password: PASSWORDS[1] });
+    expect(cache.peek()).toBe(cache.peek());
+  });
+});
+
 describe('SecretCache.prefetch', () => {
   it('starts the first fetch, which get() then shares', async () => {
     const { cache, calls } = setup();

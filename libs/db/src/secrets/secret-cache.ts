@@ -134,6 +134,17 @@ export class SecretCache {
     return settle(this.flight.outcome);
   }
 
+  /** The cached secret now, or undefined; past `ttlMs` it starts one background refresh (never waited for). */
+  peek(): DbSecret | undefined {
+    const { current } = this;
+    if (!current) return undefined;
+    if (this.options.now() - current.fetchedAt >= this.options.ttlMs) {
+      this.counters.servedStale++;
+      this.revalidate();
+    }
+    return current.secret;
+  }
+
   prefetch(): Promise<void> {
     if (this.current || this.disposed) return Promise.resolve();
     if (!this.flight && !this.forced) {

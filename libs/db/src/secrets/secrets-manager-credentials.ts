@@ -20,6 +20,8 @@ export interface SecretsManagerCredentials extends CredentialsProvider {
   refresh(): Promise<DbSecret>;
   /** The AWSPENDING version, or undefined when there is none or it cannot be read. Same cool-down as `refresh()`, counted apart. */
   pending(): Promise<DbSecret | undefined>;
+  /** The cached secret without waiting, or undefined before the first success; past `ttlMs` it starts one background refresh. */
+  peek(): DbSecret | undefined;
   /** Starts the first fetch (call it during init). Never rejects; resolves when that fetch has settled. */
   prefetch(): Promise<void>;
   stats(): SecretsManagerCredentialsStats;
@@ -46,6 +48,7 @@ export function secretsManagerCredentials(options: SecretsManagerCredentialsOpti
   const cache = new SecretCache(resolved, source.fetch);
   return {
     get: () => cache.get(),
+    peek: () => cache.peek(),
     refresh: () => cache.refresh(),
     pending: () => cache.pending(),
     prefetch: () => cache.prefetch(),
