@@ -34,7 +34,7 @@ export interface StackInfo {
   startedAt: string;
   /** Where the bundles are written, removed on exit. */
   bundleDir: string;
-  /** The routes served, as in `apps/api/routes.json`. */
+  /** The routes served (method, path, auth), from the api's route table (`apps/api/src/features.ts`). */
   routes: Array<{ method: string; path: string }>;
 }
 
