@@ -6,7 +6,7 @@ import type { DbClientOptions, PoolOptions } from './types';
 
 export const POOL_DEFAULTS: Required<PoolOptions> = {
   connectionLimit: 2,
-  queueLimit: 20,
+  queueLimit: 0,
   connectTimeoutMs: 3_000,
   acquireTimeoutMs: 3_000,
   idleTimeoutMs: 60_000,

@@ -10,7 +10,11 @@ import type { TlsOption } from '../tls';
 export interface PoolOptions {
   /** Connections per execution environment. @default 2 */
   connectionLimit?: number;
-  /** Callers allowed to wait for a connection; more fail fast. @default 20 */
+  /**
+   * Callers allowed to wait for a connection; more fail fast (retried with backoff, then unavailable).
+   * `0` is no limit: each waiting caller is still bounded by `acquireTimeoutMs` and its deadline.
+   * @default 0
+   */
   queueLimit?: number;
   /** Time to open a connection, TLS and login included; far below API Gateway's 29 s. @default 3_000 */
   connectTimeoutMs?: number;

@@ -1,4 +1,4 @@
-import { DatabaseError, type DbClient, StatementOutcomeUnknownError } from '@serverless-app/db';
+import { DatabaseError, DatabaseUnavailableError, type DbClient, StatementOutcomeUnknownError } from '@serverless-app/db';
 import type { LocalBackend } from '@serverless-app/testing';
 import { dbFor, startBackend } from '../../testing/api.test-util';
 import { ConflictError } from '../errors';
@@ -156,7 +156,7 @@ describe('idempotentCreate', () => {
 
   it('runs again when the outcome was unknown and nothing was stored, and after a deadlock', async () => {
     const lostBefore = flaky([{ when: 'before', error: new StatementOutcomeUnknownError('connection lost while running START TRANSACTION') }]);
-    const deadlock = flaky([{ when: 'before', error: new DatabaseError('Deadlock found when trying to get lock', { errno: 1213 }) }]);
+    const deadlock = flaky([{ when: 'before', error: new DatabaseUnavailableError('lock wait timeout or deadlock; the statement was rolled back', { errno: 1213, reason: 'contention', attempts: 1, retryAfterSeconds: 1 }) }]);
 
     expect((await thing('a', 'k-unknown', lostBefore).run()).replayed).toBe(false);
     expect((await thing('b', 'k-deadlock', deadlock).run()).replayed).toBe(false);

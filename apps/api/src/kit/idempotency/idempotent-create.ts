@@ -1,4 +1,4 @@
-import { DatabaseError, DatabaseUnavailableError, type DbClient, DuplicateEntryError, type Queryable, StatementOutcomeUnknownError } from '@serverless-app/db';
+import { DatabaseUnavailableError, type DbClient, DuplicateEntryError, type Queryable, StatementOutcomeUnknownError } from '@serverless-app/db';
 import { ConflictError } from '../errors';
 import { findKeyRecord, insertKeyRecord, deleteExpiredKeyRecord, type KeyRecord } from './key-records';
 import { keyPurger } from './purge';
@@ -10,7 +10,6 @@ export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 /** The status stored with a create's answer. */
 const CREATED = 201;
 const MAX_ATTEMPTS = 3;
-const DEADLOCK = 1213;
 
 /** What {@link idempotentCreate} needs. */
 export interface IdempotentCreate<T> {
@@ -65,10 +64,8 @@ export async function idempotentCreate<T>(db: DbClient, options: IdempotentCreat
   const hash = requestHash(options.request);
   for (let attempt = 1; ; attempt++) {
     const now = new Date();
-    let began = false;
     try {
       const value = await db.transaction(async (tx) => {
-        began = true;
         const created = await options.create(tx);
         const record = { scope, key, requestHash: hash, status: CREATED, body: JSON.stringify(created), createdAt: now, expiresAt: new Date(now.getTime() + IDEMPOTENCY_KEY_TTL_MS) };
         await insertKeyRecord(tx, record).catch((error: unknown) => {
@@ -79,10 +76,9 @@ export async function idempotentCreate<T>(db: DbClient, options: IdempotentCreat
       await purgeSometimes(db);
       return { value, replayed: false };
     } catch (error) {
-      // Rolled back whole, so safe to run again: a deadlock, or a connection lost before COMMIT (the server
-      // rolls the transaction back; libs/db reports it as unavailable, as it does a database that is down before
-      // the transaction begins, which is not retried here).
-      const rolledBack = (error instanceof DatabaseError && error.errno === DEADLOCK) || (error instanceof DatabaseUnavailableError && began);
+      // Rolled back whole, so safe to run again: a deadlock or lock wait timeout, or a connection lost before
+      // COMMIT (the server rolls the transaction back). A database that is down or read-only is not retried here.
+      const rolledBack = error instanceof DatabaseUnavailableError && (error.reason === 'contention' || error.reason === 'connection-lost');
       if (!(error instanceof KeyTaken || error instanceof StatementOutcomeUnknownError || rolledBack)) throw error;
       if (!rolledBack) {
         const stored = await findKeyRecord(db, scope, key);
