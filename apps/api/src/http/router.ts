@@ -3,9 +3,6 @@ import { HttpError } from './http-error';
 import type { HttpResponse } from './response';
 import type { ApiContext, HttpEvent, Route, RouteHandler } from './route';
 
-/** Re-exported for the modules that take the event type from here (`secret.ts`). */
-export type { HttpEvent } from './route';
-
 /** The routes of one path template, by method, with the `Allow` header for a 405. */
 interface Resource {
   template: string;
