@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, loadMigrateConfig, MAX_RETRY_BUDGET_MS } from './config';
 
 const valid = {
   DB_SECRET_ID: 'serverless-app-rds-secret',
@@ -57,5 +57,30 @@ describe('loadConfig', () => {
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
+describe('loadMigrateConfig', () => {
+  const migrate = { ...valid, DB_SECRET_ID: 'serverless-app-rds-secret', DB_APP_SECRET_ID: 'serverless-app-rds-app-secret' };
+
+  it('reads the api\'s variables, the app user\'s secret and the retry budget', () => {
+    expect(loadMigrateConfig(migrate)).toEqual({ ...loadConfig(migrate), appSecretId: 'serverless-app-rds-app-secret', retryBudgetMs: 200_000 });
+    expect(loadMigrateConfig({ ...migrate, MIGRATE_RETRY_BUDGET_MS: '720000' }).retryBudgetMs).toBe(720_000);
+  });
+
+  it('allows a retry budget that fits Lambda\'s 15 minutes with time to migrate', () => {
+    expect(MAX_RETRY_BUDGET_MS).toBeLessThanOrEqual(13 * 60_000);
+  });
+
+  it.each([
+    [{ ...migrate, DB_APP_SECRET_ID: undefined }, 'DB_APP_SECRET_ID is required but not set'],
+    [{ ...migrate, DB_APP_SECRET_ID: ' ' }, 'DB_APP_SECRET_ID is required but not set'],
+    [{ ...migrate, DB_APP_SECRET_ID: 'serverless-app-rds-secret' }, 'DB_APP_SECRET_ID must name the app user\'s secret, not the administrator\'s DB_SECRET_ID'],
+    [{ ...migrate, MIGRATE_RETRY_BUDGET_MS: '900000' }, 'MIGRATE_RETRY_BUDGET_MS must be a whole number between 0 and 780000, got "900000"'],
+    [{ ...migrate, MIGRATE_RETRY_BUDGET_MS: '12m' }, 'MIGRATE_RETRY_BUDGET_MS must be a whole number'],
+    [{ ...migrate, DB_SECRET_ID: undefined }, 'DB_SECRET_ID is required but not set'],
+  ])('rejects %j naming the variable', (env, message) => {
+    expect(() => loadMigrateConfig(env)).toThrow(ConfigError);
+    expect(() => loadMigrateConfig(env)).toThrow(message);
   });
 });

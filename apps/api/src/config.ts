@@ -116,3 +116,29 @@ export function loadConfig(env: Env = process.env): ApiConfig {
     pinning: pinningMode(env),
   };
 }
+
+/** The deploy-time migration runner's configuration: the api's, plus the app user it keeps in sync. */
+export interface MigrateConfig extends ApiConfig {
+  /** Name or ARN of the app user's secret; `secretId` (`DB_SECRET_ID`) is then the administrator's. */
+  appSecretId: string;
+  /** How long a database that cannot be reached yet is waited for (a fresh proxy's target), in ms. */
+  retryBudgetMs: number;
+}
+
+/** The longest retry budget: the runner must still fit Lambda's 15 minutes with time to migrate. */
+export const MAX_RETRY_BUDGET_MS = 13 * 60_000;
+
+/**
+ * Reads the migration runner's configuration: everything {@link loadConfig} reads — `DB_SECRET_ID` naming the
+ * administrator's secret, which it connects with — plus `DB_APP_SECRET_ID` (required: the app user's secret,
+ * whose user it creates and keeps in sync) and `MIGRATE_RETRY_BUDGET_MS` (200000, at most 780000).
+ *
+ * @example
+ * const config = loadMigrateConfig(); // throws ConfigError('DB_APP_SECRET_ID is required but not set')
+ */
+export function loadMigrateConfig(env: Env = process.env): MigrateConfig {
+  const config = loadConfig(env);
+  const appSecretId = required(env, 'DB_APP_SECRET_ID');
+  if (appSecretId === config.secretId) throw new ConfigError('DB_APP_SECRET_ID', 'must name the app user\'s secret, not the administrator\'s DB_SECRET_ID');
+  return { ...config, appSecretId, retryBudgetMs: integer(env, 'MIGRATE_RETRY_BUDGET_MS', 200_000, 0, MAX_RETRY_BUDGET_MS) };
+}

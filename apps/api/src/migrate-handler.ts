@@ -3,18 +3,22 @@ import {
   classify,
   connectionOptions,
   CredentialsUnavailableError,
+  type DbSecret,
   driverInfo,
   loadMigrations,
   migrate,
   secretsManagerCredentials,
+  syncAppUser,
 } from '@serverless-app/db';
-import type { ApiConfig } from './config';
+import type { MigrateConfig } from './config';
 import { iamAuthFor } from './db';
 
 /** What a deploy-time migration run did. */
 export interface MigrationSummary {
   applied: string[];
   pending: string[];
+  /** The app user: created this run, its password set, how many extra grants were revoked. */
+  appUser: { user: string; created: boolean; passwordSet: boolean; revoked: number };
 }
 
 /**
@@ -33,22 +37,26 @@ const isTransient = (error: unknown): boolean =>
 const PERMANENT_SECRET_ERRORS = new Set(['ResourceNotFoundException', 'InvalidParameterException', 'InvalidRequestException', 'DecryptionFailure']);
 
 /**
- * The deploy-time migration step: reads the DB secret (the same Secrets Manager
- * provider as the request handler: short timeouts, safe errors), connects
- * through the proxy as the request handler does (verified TLS, or IAM auth when
- * configured) and applies the pending migrations from `migrationsDir`.
- * Connection failures are retried with backoff for up to `retryBudgetMs` (a new
- * proxy needs a while before it lends connections), the secret re-read each
- * time. Throwing fails the deployment before the API takes traffic; DDL never
- * runs on the request path.
+ * The deploy-time migration step: reads the administrator's secret (the same
+ * Secrets Manager provider as the request handler: short timeouts, safe
+ * errors), connects through the proxy as the request handler does (verified
+ * TLS, or IAM auth when configured), applies the pending migrations from
+ * `migrationsDir`, then keeps the app user in sync with its secret
+ * (`appSecretId`): created if missing, its password set to the secret's
+ * current one — unless a rotation of that secret is under way — and exactly
+ * `SELECT, INSERT, UPDATE, DELETE` on the schema. Connection failures are
+ * retried with backoff for up to `config.retryBudgetMs` (a new proxy needs a
+ * while before it lends connections), the secrets re-read each time. Throwing
+ * fails the deployment before the API takes traffic; DDL never runs on the
+ * request path.
  *
  * @example
- * export const handler = createMigrateHandler({ config: loadConfig(), migrationsDir: join(__dirname, 'migrations') });
+ * export const handler = createMigrateHandler({ config: loadMigrateConfig(), migrationsDir: join(__dirname, 'migrations') });
  */
-export function createMigrateHandler(options: { config: ApiConfig; migrationsDir: string; logger?: Logger; retryBudgetMs?: number }) {
+export function createMigrateHandler(options: { config: MigrateConfig; migrationsDir: string; logger?: Logger }) {
   const { config, migrationsDir } = options;
   const logger = options.logger ?? new Logger({ serviceName: 'serverless-app-migrate', logLevel: config.logLevel });
-  const budgetMs = options.retryBudgetMs ?? 200_000;
+  const budgetMs = config.retryBudgetMs;
   const iamAuth = iamAuthFor(config);
   return async (): Promise<MigrationSummary> => {
     const started = Date.now();
@@ -66,13 +74,7 @@ export function createMigrateHandler(options: { config: ApiConfig; migrationsDir
 
   async function migrateOnce(): Promise<MigrationSummary> {
     const migrations = loadMigrations(migrationsDir);
-    const secret = secretsManagerCredentials({ secretId: config.secretId, logger });
-    let credentials;
-    try {
-      credentials = iamAuth ? undefined : await secret.get();
-    } finally {
-      secret.dispose();
-    }
+    const credentials = iamAuth ? undefined : await readSecret(config.secretId);
     const connection = connectionOptions({
       host: config.dbHost,
       port: config.dbPort,
@@ -83,6 +85,30 @@ export function createMigrateHandler(options: { config: ApiConfig; migrationsDir
     });
     const { applied, status } = await migrate({ connection, migrations, logger });
     logger.info('migrations complete', { applied, pending: status.pending, total: migrations.length });
-    return { applied, pending: status.pending };
+    const app = await readSecret(config.appSecretId, { withPending: true });
+    const rotating = app.pending !== undefined && (app.pending.username !== app.current.username || app.pending.password !== app.current.password);
+    if (rotating) logger.warn('the app secret is being rotated; its user\'s password is left as it is', { user: app.current.username });
+    const appUser = await syncAppUser({
+      connection,
+      user: app.current.username,
+      password: app.current.password,
+      database: config.dbName,
+      keepExistingPassword: rotating,
+      logger,
+    });
+    return { applied, pending: status.pending, appUser: { user: app.current.username, ...appUser } };
+  }
+
+  /** Reads a secret once (and its AWSPENDING version with `withPending`), through libs/db's provider. */
+  async function readSecret(secretId: string): Promise<DbSecret>;
+  async function readSecret(secretId: string, options: { withPending: true }): Promise<{ current: DbSecret; pending: DbSecret | undefined }>;
+  async function readSecret(secretId: string, options?: { withPending: true }) {
+    const secret = secretsManagerCredentials({ secretId, logger });
+    try {
+      const current = await secret.get();
+      return options?.withPending ? { current, pending: await secret.pending() } : current;
+    } finally {
+      secret.dispose();
+    }
   }
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { apiThrottle, instanceMemoryGiB, MYSQL_BYTES_PER_CONNECTION, mysqlDefaultMaxConnections, planConcurrency } from './capacity';
+import { apiThrottle, checkReservedConcurrency, instanceMemoryGiB, MYSQL_BYTES_PER_CONNECTION, mysqlDefaultMaxConnections, planConcurrency, UNRESERVED_CONCURRENCY_MINIMUM } from './capacity';
 
 describe('mysqlDefaultMaxConnections', () => {
   it('applies RDS for MySQL\'s {DBInstanceClassMemory/12582880} to 75 % of the nominal memory', () => {
@@ -67,5 +67,26 @@ describe('apiThrottle', () => {
   it('rejects nonsense', () => {
     expect(() => apiThrottle(0, 0.25)).toThrow(RangeError);
     expect(() => apiThrottle(10, 0)).toThrow(RangeError);
+  });
+});
+
+describe('checkReservedConcurrency', () => {
+  it('accepts a reservation the proxy can serve and the account can hold', () => {
+    expect(checkReservedConcurrency({ stage: 'prod', executions: 500, plannedConcurrency: 500, accountQuota: 1000 })).toBe(500);
+    expect(checkReservedConcurrency({ stage: 'x', executions: 50, plannedConcurrency: 50, accountQuota: 150 })).toBe(50);
+  });
+
+  it.each([
+    [{ executions: 1, accountQuota: 10 }, 'x: reserved concurrency 1 does not fit the declared account quota of 10 (Lambda keeps 100 unreserved, so at most 0 can be reserved)'],
+    [{ executions: 45, accountQuota: 140 }, 'at most 40 can be reserved'],
+    [{ executions: 60, accountQuota: 1000 }, 'x: reserved concurrency 60 is more than the proxy can serve (50)'],
+    [{ executions: 0, accountQuota: 1000 }, 'x: reserved concurrency must be a positive integer, got 0'],
+    [{ executions: 2.5, accountQuota: 1000 }, 'must be a positive integer'],
+  ])('refuses %j', (inputs, message) => {
+    expect(() => checkReservedConcurrency({ stage: 'x', plannedConcurrency: 50, ...inputs })).toThrow(message);
+  });
+
+  it('keeps what Lambda keeps unreserved', () => {
+    expect(UNRESERVED_CONCURRENCY_MINIMUM).toBe(100);
   });
 });

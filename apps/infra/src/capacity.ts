@@ -133,3 +133,41 @@ export function apiThrottle(concurrency: number, latencySeconds: number): ApiThr
   if (!(latencySeconds > 0)) throw new RangeError(`latencySeconds must be positive, got ${latencySeconds}`);
   return { rateLimit: Math.floor(concurrency / latencySeconds), burstLimit: concurrency };
 }
+
+/** Concurrency Lambda keeps unreserved in every account and region. */
+export const UNRESERVED_CONCURRENCY_MINIMUM = 100;
+
+/** What {@link checkReservedConcurrency} checks. */
+export interface ReservationInputs {
+  /** The stage asking, for the message. */
+  stage: string;
+  /** The concurrency to reserve. */
+  executions: number;
+  /** What the proxy can serve (`planConcurrency().lambdaConcurrency`). */
+  plannedConcurrency: number;
+  /** The account's declared regional concurrency quota. */
+  accountQuota: number;
+}
+
+/**
+ * Checks a stage's reserved concurrency before anything is deployed: a whole number ≥ 1, no more than the proxy
+ * can serve, and no more than the account can reserve (`quota − 100`; a deployment asking more fails with
+ * "decreases account's UnreservedConcurrentExecution below its minimum value"). Returns the executions.
+ *
+ * @example
+ * checkReservedConcurrency({ stage: 'prod', executions: 500, plannedConcurrency: 500, accountQuota: 1000 }); // 500
+ * checkReservedConcurrency({ stage: 'dev', executions: 1, plannedConcurrency: 50, accountQuota: 10 }); // throws
+ */
+export function checkReservedConcurrency({ stage, executions, plannedConcurrency, accountQuota }: ReservationInputs): number {
+  if (!Number.isInteger(executions) || executions < 1) throw new RangeError(`${stage}: reserved concurrency must be a positive integer, got ${executions}`);
+  if (executions > plannedConcurrency) {
+    throw new RangeError(`${stage}: reserved concurrency ${executions} is more than the proxy can serve (${plannedConcurrency}); lower it or choose a larger instance class`);
+  }
+  const reservable = accountQuota - UNRESERVED_CONCURRENCY_MINIMUM;
+  if (executions > reservable) {
+    throw new RangeError(
+      `${stage}: reserved concurrency ${executions} does not fit the declared account quota of ${accountQuota} (Lambda keeps ${UNRESERVED_CONCURRENCY_MINIMUM} unreserved, so at most ${Math.max(0, reservable)} can be reserved); ask for a quota increase and declare it in stages.ts, or reserve none`,
+    );
+  }
+  return executions;
+}

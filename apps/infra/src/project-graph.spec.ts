@@ -28,9 +28,17 @@ describe('the infra project in the Nx graph', () => {
     expect(targets['synth']?.dependsOn).toEqual(['^build']);
     for (const name of ['deploy', 'diff', 'destroy']) {
       expect([name, targets[name]?.dependsOn]).toEqual([name, [{ target: 'synth', params: 'forward' }]]);
-      expect([name, targets[name]?.options.commands?.[1]?.command]).toEqual([name, expect.stringContaining('--app ../../dist/apps/infra/cdk.out/{args.stage}')]);
       expect([name, targets[name]?.options.stage]).toEqual([name, 'dev']);
     }
+    for (const name of ['diff', 'destroy']) {
+      expect([name, targets[name]?.options.commands?.[1]?.command]).toEqual([name, expect.stringContaining('--app ../../dist/apps/infra/cdk.out/{args.stage}')]);
+    }
+    // deploy.ts runs `cdk deploy` with cdkDeployArgs (the same assembly; deploy-marker.spec.ts), then moves the marker.
+    expect(targets['deploy']?.options.commands?.[1]?.command).toBe('tsx src/deploy.ts --stage={args.stage} --require-approval={args.requireApproval}');
+  });
+
+  it('lets CI=true decide the approval level unless one is passed (no fixed default in the target)', () => {
+    expect(targets['deploy']?.options).not.toHaveProperty('requireApproval');
   });
 
   it('checks for AWS credentials before anything that calls AWS', () => {

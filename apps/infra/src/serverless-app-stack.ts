@@ -4,11 +4,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { API_HANDLER, checkApiAsset, MIGRATE_HANDLER } from './api-asset';
-import { apiThrottle, planConcurrency, type ConcurrencyPlan } from './capacity';
+import { apiThrottle, checkReservedConcurrency, planConcurrency, type ConcurrencyPlan } from './capacity';
 import { Alarms } from './constructs/alarms';
 import { Database } from './constructs/database';
 import { Migrations } from './constructs/migrations';
 import { Network } from './constructs/network';
+import { ProviderLogs } from './constructs/provider-logs';
 import { PublicApi } from './constructs/public-api';
 import { VpcFunction } from './constructs/vpc-function';
 import type { Route } from './routes';
@@ -61,6 +62,8 @@ export class ServerlessAppStack extends Stack {
   readonly api: PublicApi;
   readonly alarms: Alarms;
   readonly capacity: ConcurrencyPlan;
+  /** The api function's reserved concurrency, when the stage asks for one. */
+  readonly reservedConcurrency: number | undefined;
 
   constructor(scope: Construct, id: string, props: ServerlessAppStackProps) {
     super(scope, id, { description: `serverless-app (${props.stage.name}): API Gateway, Lambda, RDS Proxy, RDS for MySQL`, ...props });
@@ -90,11 +93,19 @@ export class ServerlessAppStack extends Stack {
       reservedConnections: MIGRATION_CONNECTIONS,
       maxLambdaConcurrency: stage.maxLambdaConcurrency,
     });
+    this.reservedConcurrency =
+      stage.apiReservedConcurrency &&
+      checkReservedConcurrency({
+        stage: stage.name,
+        executions: stage.apiReservedConcurrency.executions,
+        plannedConcurrency: this.capacity.lambdaConcurrency,
+        accountQuota: stage.accountConcurrencyQuota,
+      });
 
     // One asset for both functions; source maps stay out of the package (not loaded at run time).
     const code = lambda.Code.fromAsset(checkApiAsset(props.apiAssetDir), { exclude: ['*.map'] });
-    const runtimeEnvironment = (service: string): Record<string, string> => ({
-      ...this.database.clientEnvironment(),
+    const runtimeEnvironment = (service: string, database: Record<string, string>): Record<string, string> => ({
+      ...database,
       LOG_LEVEL: stage.logLevel,
       NODE_ENV: 'production',
       POWERTOOLS_SERVICE_NAME: service,
@@ -105,7 +116,7 @@ export class ServerlessAppStack extends Stack {
       ...inVpc,
       code,
       handler: MIGRATE_HANDLER,
-      environment: runtimeEnvironment(`${prefix}-migrate`),
+      environment: runtimeEnvironment(`${prefix}-migrate`, this.database.adminEnvironment()),
       logRetention,
       logRemovalPolicy,
     });
@@ -114,10 +125,10 @@ export class ServerlessAppStack extends Stack {
       code,
       handler: API_HANDLER,
       description: 'serverless-app: the api (API Gateway proxy integration)',
-      environment: runtimeEnvironment(`${prefix}-api`),
+      environment: runtimeEnvironment(`${prefix}-api`, this.database.appEnvironment()),
       timeout: API_FUNCTION_TIMEOUT,
       memorySize: stage.lambdaMemoryMb,
-      reservedConcurrentExecutions: this.capacity.lambdaConcurrency,
+      reservedConcurrentExecutions: this.reservedConcurrency,
       logRetention,
       logRemovalPolicy,
     });
@@ -125,10 +136,9 @@ export class ServerlessAppStack extends Stack {
       id: 'Serverless-LambdaDLQ',
       reason: 'Invoked only synchronously, by API Gateway: the caller gets the error, there is no asynchronous event to keep.',
     });
-    for (const client of [this.apiFunction.function, this.migrations.function]) {
-      this.database.grantClient(client);
-      this.network.allowSecretsManagerFrom(client);
-    }
+    this.database.grantAppClient(this.apiFunction.function);
+    this.database.grantAdminClient(this.migrations.function);
+    for (const client of [this.apiFunction.function, this.migrations.function]) this.network.allowSecretsManagerFrom(client);
 
     this.api = new PublicApi(this, 'Api', {
       handler: this.apiFunction.function,
@@ -153,7 +163,11 @@ export class ServerlessAppStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { description: 'Invoke URL of the API stage', value: this.api.url });
     new CfnOutput(this, 'ProxyEndpoint', { description: 'RDS Proxy endpoint (reachable inside the VPC only)', value: this.database.endpoint });
-    new CfnOutput(this, 'SecretArn', { description: 'The database credentials secret', value: this.database.secret.secretArn });
+    new CfnOutput(this, 'SecretArn', { description: 'The administrator\'s credentials (migrations, rotation)', value: this.database.adminSecret.secretArn });
+    new CfnOutput(this, 'AppSecretArn', { description: 'The app user\'s credentials (the api: DML only)', value: this.database.appSecret.secretArn });
     new CfnOutput(this, 'AlarmTopicArn', { description: 'Subscribe to be told about alarms', value: this.alarms.topic.topicArn });
+
+    // Last, once every function exists: log groups for the functions aws-cdk-lib makes on its own.
+    new ProviderLogs(this, 'ProviderLogs', { retention: logRetention, removalPolicy: logRemovalPolicy });
   }
 }

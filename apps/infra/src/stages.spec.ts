@@ -17,6 +17,16 @@ describe('stageConfig', () => {
     expect(STAGES.prod.logRetentionDays).toBeGreaterThan(STAGES.dev.logRetentionDays);
   });
 
+  it('reserves concurrency only where a stage asks, with its reason, within what its declared account quota allows', () => {
+    expect(STAGES.dev.apiReservedConcurrency).toBeUndefined();
+    expect(STAGES.dev.accountConcurrencyQuota).toBe(10); // what a new account may get
+    for (const stage of Object.values(STAGES)) {
+      if (!stage.apiReservedConcurrency) continue;
+      expect(stage.apiReservedConcurrency.reason.length).toBeGreaterThanOrEqual(60);
+      expect(stage.apiReservedConcurrency.executions).toBeLessThanOrEqual(stage.accountConcurrencyQuota - 100);
+    }
+  });
+
   it('keeps the workshop names for dev and prefixes the other stages, so they can share an account', () => {
     expect(STAGES.dev.resourcePrefix).toBe('serverless-app');
     expect(STAGES.prod.resourcePrefix).toBe('serverless-app-prod');

@@ -25,11 +25,23 @@ export interface StageConfig {
   /** Memory of the api Lambda, in MB (CPU scales with it). */
   lambdaMemoryMb: number;
   /**
-   * Upper bound of the api Lambda's reserved concurrency, from the account's budget: the regional
-   * concurrency quota (1,000 by default) minus the 100 AWS keeps unreserved and what other functions need.
-   * The concurrency actually reserved is the smaller of this and what the proxy can serve (see `capacity.ts`).
+   * Upper bound of the api Lambda's concurrency this stage plans for, from the account's budget. The planned
+   * concurrency is the smaller of this and what the proxy can serve (see `capacity.ts`); the API's throttle is
+   * sized from it.
    */
   maxLambdaConcurrency: number;
+  /**
+   * The account's regional Lambda concurrency quota (`aws lambda get-account-settings` → `ConcurrentExecutions`)
+   * this stage is deployed into, as declared here: 1,000 by default, as low as 10 in a new account. Lambda keeps
+   * 100 of it unreserved, so a stage can reserve at most `quota − 100` — nothing at all below 100. Checked at synth.
+   */
+  accountConcurrencyQuota: number;
+  /**
+   * Concurrency reserved for (and capping) the api Lambda, with the reason; `undefined` reserves none (the
+   * function shares the account's unreserved pool and the API's throttle keeps it near the planned concurrency).
+   * At most the planned concurrency and `accountConcurrencyQuota − 100` (checked at synth).
+   */
+  apiReservedConcurrency: { executions: number; reason: string } | undefined;
 }
 
 /** The stages this app deploys. `dev` is cheap and disposable; `prod` is durable. */
@@ -47,6 +59,9 @@ export const STAGES: Readonly<Record<StageConfig['name'], StageConfig>> = {
     logLevel: 'DEBUG',
     lambdaMemoryMb: 512,
     maxLambdaConcurrency: 50,
+    // What a new account may have: nothing can be reserved, and nothing is.
+    accountConcurrencyQuota: 10,
+    apiReservedConcurrency: undefined,
   },
   prod: {
     name: 'prod',
@@ -61,6 +76,11 @@ export const STAGES: Readonly<Record<StageConfig['name'], StageConfig>> = {
     logLevel: 'INFO',
     lambdaMemoryMb: 1024,
     maxLambdaConcurrency: 500,
+    accountConcurrencyQuota: 1000,
+    apiReservedConcurrency: {
+      executions: 500,
+      reason: 'A hard cap at what the proxy can serve, so a burst never queues more borrows than the database has connections; and capacity kept for the api whatever else runs in the account.',
+    },
   },
 };
 

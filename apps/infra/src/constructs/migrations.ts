@@ -6,6 +6,18 @@ import * as triggers from 'aws-cdk-lib/triggers';
 import { Construct } from 'constructs';
 import { VpcFunction } from './vpc-function';
 
+/**
+ * How long a CDK custom resource provider function — the trigger's — may run (Lambda's maximum, which
+ * aws-cdk-lib gives it). The trigger waits for the runner inside it, so the runner must finish well before.
+ */
+export const TRIGGER_PROVIDER_TIMEOUT = Duration.minutes(15);
+
+/**
+ * What one run needs besides waiting for the database: another runner's lock (libs/db waits 120 s for it),
+ * the migrations and the app user's sync, and the Lambda start.
+ */
+export const MIGRATION_WORK_ALLOWANCE = Duration.minutes(2);
+
 /** Properties of {@link Migrations}. */
 export interface MigrationsProps {
   /** The api build output, holding the runner and the SQL files. */
@@ -17,9 +29,15 @@ export interface MigrationsProps {
   readonly securityGroup: ec2.ISecurityGroup;
   readonly environment: Record<string, string>;
   /**
-   * How long one run may take: waiting for a fresh proxy's target to become available, for another runner's
-   * lock, and applying the migrations.
-   * @default Duration.minutes(5)
+   * How long the runner keeps retrying a database it cannot reach yet: a fresh proxy's target takes minutes to
+   * become available on a first deployment. Passed to it as `MIGRATE_RETRY_BUDGET_MS`.
+   * @default Duration.minutes(12)
+   */
+  readonly retryBudget?: Duration;
+  /**
+   * How long one run may take (the function's and the trigger's timeout): at least the retry budget plus
+   * {@link MIGRATION_WORK_ALLOWANCE}, and below {@link TRIGGER_PROVIDER_TIMEOUT}.
+   * @default Duration.minutes(14)
    */
   readonly timeout?: Duration;
   /**
@@ -42,10 +60,18 @@ export interface MigrationsProps {
 export class Migrations extends Construct {
   readonly runner: VpcFunction;
   readonly trigger: triggers.Trigger;
+  readonly retryBudget: Duration;
 
   constructor(scope: Construct, id: string, props: MigrationsProps) {
     super(scope, id);
-    const timeout = props.timeout ?? Duration.minutes(5);
+    const retryBudget = props.retryBudget ?? Duration.minutes(12);
+    const timeout = props.timeout ?? Duration.minutes(14);
+    if (retryBudget.toSeconds() + MIGRATION_WORK_ALLOWANCE.toSeconds() > timeout.toSeconds() || timeout.toSeconds() >= TRIGGER_PROVIDER_TIMEOUT.toSeconds()) {
+      throw new Error(
+        `Migration timeouts must nest: retry budget (${retryBudget.toSeconds()} s) + ${MIGRATION_WORK_ALLOWANCE.toSeconds()} s of work ≤ runner timeout (${timeout.toSeconds()} s) < the trigger provider's ${TRIGGER_PROVIDER_TIMEOUT.toSeconds()} s`,
+      );
+    }
+    this.retryBudget = retryBudget;
     this.runner = new VpcFunction(this, 'Runner', {
       code: props.code,
       handler: props.handler,
@@ -53,11 +79,11 @@ export class Migrations extends Construct {
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
       securityGroup: props.securityGroup,
-      environment: props.environment,
+      environment: { ...props.environment, MIGRATE_RETRY_BUDGET_MS: String(retryBudget.toMilliseconds()) },
       timeout,
       memorySize: 256,
-      // One runner at a time (the runner also takes a database lock).
-      reservedConcurrentExecutions: 1,
+      // No reserved concurrency: a new account cannot reserve any (it must keep 100 unreserved), and runners
+      // are serialised by the database lock libs/db's migrate() takes.
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
     });

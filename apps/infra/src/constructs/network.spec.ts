@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { stageTemplate } from '../test-app.test-util';
-import { functionWithHandler, isNoTrafficPlaceholder, logicalId, onlyResource, resourcesOf, securityGroupRules, subnetGroups } from '../template.test-util';
+import { actionsOf, functionWithHandler, isNoTrafficPlaceholder, logicalId, onlyResource, resourcesOf, securityGroupRules, type Statement, subnetGroups } from '../template.test-util';
+import { SECRET_READ_ACTIONS, SECRET_ROTATION_ACTIONS } from './database';
 
 describe('Network (dev)', () => {
   let template: Template;
@@ -47,9 +48,11 @@ describe('Network (dev)', () => {
     const endpointGroup = logicalId((endpoint.Properties?.['SecurityGroupIds'] as unknown[])[0]);
     const [, api] = functionWithHandler(template, 'main.handler');
     const lambdaGroup = logicalId((api.Properties?.['VpcConfig'] as { SecurityGroupIds: unknown[] }).SecurityGroupIds[0]);
-    const [, rotation] = onlyResource(template, 'AWS::Serverless::Application');
-    const rotationGroup = logicalId((rotation.Properties?.['Parameters'] as Record<string, unknown>)['vpcSecurityGroupIds']);
+    const rotationGroups = new Set(resourcesOf(template, 'AWS::Serverless::Application').map(([, r]) => logicalId((r.Properties?.['Parameters'] as Record<string, unknown>)['vpcSecurityGroupIds'])));
+    const [rotationGroup] = [...rotationGroups];
     const rules = securityGroupRules(template).filter((r) => r.group === endpointGroup);
+
+    expect(rotationGroups.size).toBe(1); // both rotation functions share one group
 
     expect(rules.filter((r) => r.direction === 'ingress').map(({ peer, protocol, fromPort, toPort }) => ({ peer, protocol, fromPort, toPort }))).toEqual(
       expect.arrayContaining([
@@ -59,6 +62,21 @@ describe('Network (dev)', () => {
     );
     expect(rules.filter((r) => r.direction === 'ingress')).toHaveLength(2);
     expect(rules.filter((r) => r.direction === 'egress').every(isNoTrafficPlaceholder)).toBe(true);
+  });
+
+  it('lets through the endpoint only this account\'s calls on the stack\'s two secrets, with the actions the functions and rotation use', () => {
+    const [, endpoint] = onlyResource(template, 'AWS::EC2::VPCEndpoint');
+    const secrets = resourcesOf(template, 'AWS::SecretsManager::Secret').map(([id]) => ({ Ref: id }));
+    const thisAccount = { StringEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } };
+    const statements = (endpoint.Properties?.['PolicyDocument'] as { Statement: Statement[] }).Statement;
+
+    expect(statements).toHaveLength(2);
+    expect(statements).toContainEqual({ Sid: 'GenerateRandomPasswords', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'secretsmanager:GetRandomPassword', Resource: '*', Condition: thisAccount });
+    const onSecrets = statements.find((st) => st.Sid === undefined) as Statement & { Principal: unknown };
+    expect(onSecrets).toMatchObject({ Effect: 'Allow', Principal: { AWS: '*' }, Condition: thisAccount });
+    expect(actionsOf(onSecrets)).toEqual([...SECRET_READ_ACTIONS, ...SECRET_ROTATION_ACTIONS].sort());
+    expect(onSecrets.Resource).toEqual(expect.arrayContaining(secrets));
+    expect(onSecrets.Resource).toHaveLength(2);
   });
 
   it('opens no security group to an address range', () => {

@@ -1,6 +1,8 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
 /** The subnet groups of the workshop: `lambda-subnet-*`, `rds-subnet-*`, `secret-subnet-*`. */
@@ -34,7 +36,8 @@ export interface NetworkProps {
  * A VPC with no route to the internet: isolated subnets for Lambda functions, for the database and its proxy,
  * and for the Secrets Manager interface endpoint (private DNS, so the SDK's default endpoint resolves to it).
  * Every security group it makes allows nothing until a rule is added; traffic is opened with the
- * intent-level methods, one port from one group at a time.
+ * intent-level methods, one port from one group at a time. The endpoint's policy, likewise, lets through only
+ * the secrets and actions given to {@link Network.allowSecretsThroughEndpoint}, for principals of this account.
  */
 export class Network extends Construct {
   readonly vpc: ec2.Vpc;
@@ -43,6 +46,8 @@ export class Network extends Construct {
   readonly lambdaSecurityGroup: ec2.SecurityGroup;
   readonly lambdaSubnets: ec2.SubnetSelection = { subnetGroupName: SUBNET_GROUPS.lambda };
   readonly databaseSubnets: ec2.SubnetSelection = { subnetGroupName: SUBNET_GROUPS.database };
+  /** Whether the endpoint's policy has its first statement (until then AWS's default allows everything). */
+  private endpointPolicyStarted = false;
 
   constructor(scope: Construct, id: string, props: NetworkProps = {}) {
     super(scope, id);
@@ -97,5 +102,37 @@ export class Network extends Construct {
    */
   allowSecretsManagerFrom(client: ec2.IConnectable): void {
     this.secretsManagerEndpoint.connections.allowDefaultPortFrom(client, 'HTTPS to Secrets Manager');
+  }
+
+  /**
+   * Lets principals of this account call `actions` on these secrets through the Secrets Manager endpoint. Until
+   * the first call the endpoint's policy is AWS's default (everything); after it, only what is allowed here —
+   * plus `GetRandomPassword`, which rotation needs and which acts on no secret.
+   *
+   * @example
+   * network.allowSecretsThroughEndpoint([database.adminSecret, database.appSecret], ['secretsmanager:GetSecretValue']);
+   */
+  allowSecretsThroughEndpoint(secrets: readonly secretsmanager.ISecret[], actions: readonly string[]): void {
+    const thisAccount = { StringEquals: { 'aws:PrincipalAccount': Aws.ACCOUNT_ID } };
+    if (!this.endpointPolicyStarted) {
+      this.endpointPolicyStarted = true;
+      this.secretsManagerEndpoint.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'GenerateRandomPasswords',
+          principals: [new iam.AnyPrincipal()],
+          actions: ['secretsmanager:GetRandomPassword'],
+          resources: ['*'],
+          conditions: thisAccount,
+        }),
+      );
+    }
+    this.secretsManagerEndpoint.addToPolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.AnyPrincipal()],
+        actions: [...actions],
+        resources: secrets.map((secret) => secret.secretArn),
+        conditions: thisAccount,
+      }),
+    );
   }
 }

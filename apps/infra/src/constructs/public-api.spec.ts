@@ -1,4 +1,4 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Capture, Template } from 'aws-cdk-lib/assertions';
 import { apiThrottle } from '../capacity';
 import type { Route } from '../routes';
 import { EXPECTED_P99_LATENCY_SECONDS } from '../serverless-app-stack';
@@ -102,17 +102,30 @@ describe('PublicApi (dev)', () => {
     }
   });
 
-  it('lets only this API invoke the function, with one permission', () => {
+  it('lets only this API\'s stage invoke the function, with one permission', () => {
     const [restApiId] = onlyResource(template, 'AWS::ApiGateway::RestApi');
     const [, permission] = onlyResource(template, 'AWS::Lambda::Permission');
+    const [, stage] = onlyResource(template, 'AWS::ApiGateway::Stage');
+    const sourceArn = new Capture();
 
+    template.hasResourceProperties('AWS::Lambda::Permission', { SourceArn: sourceArn });
     expect(permission.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com', FunctionName: { 'Fn::GetAtt': [apiFunctionId, 'Arn'] } });
-    expect(JSON.stringify(permission.Properties?.['SourceArn'])).toContain(`{"Ref":"${restApiId}"},"/*/*/*"`);
+    expect(stage.Properties?.['StageName']).toBe('dev');
+    const parts = (sourceArn.asObject() as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    expect(parts.slice(-2)).toEqual([{ Ref: restApiId }, '/dev/*/*']);
   });
 
-  it('throttles the stage to what the reserved concurrency can serve', () => {
-    const [, fn] = functionWithHandler(template, 'main.handler');
-    const throttle = apiThrottle(fn.Properties?.['ReservedConcurrentExecutions'] as number, EXPECTED_P99_LATENCY_SECONDS);
+  it('writes execution logs to a log group of its own, with a retention, made before the stage', () => {
+    const [restApiId] = onlyResource(template, 'AWS::ApiGateway::RestApi');
+    const [logsId, logGroup] = onlyResource(template, 'AWS::Logs::LogGroup', (r) => JSON.stringify(r.Properties?.['LogGroupName'] ?? '').includes('API-Gateway-Execution-Logs_'));
+    const [, stage] = onlyResource(template, 'AWS::ApiGateway::Stage');
+
+    expect(logGroup).toMatchObject({ DeletionPolicy: 'Delete', Properties: { RetentionInDays: 7, LogGroupName: { 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: restApiId }, '/dev']] } } });
+    expect(stage.DependsOn).toContain(logsId);
+  });
+
+  it('throttles the stage to what the planned concurrency can serve', () => {
+    const throttle = apiThrottle(testApp('dev').stack.capacity.lambdaConcurrency, EXPECTED_P99_LATENCY_SECONDS);
 
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       MethodSettings: [{ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit, LoggingLevel: 'ERROR', DataTraceEnabled: false }],

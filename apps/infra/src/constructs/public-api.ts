@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { ApiThrottle } from '../capacity';
@@ -21,7 +21,7 @@ export interface PublicApiProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * What happens to the access log group when the stack is deleted.
+   * What happens to the access and execution log groups when the stack is deleted.
    * @default RemovalPolicy.DESTROY
    */
   readonly logRemovalPolicy?: RemovalPolicy;
@@ -51,17 +51,16 @@ const ACCESS_LOG_FIELDS = {
  * authorization where a route says `auth: 'iam'`), plus `ANY` on each of their resources and a greedy
  * `{proxy+}` wherever no path parameter already catches the next segment — so the Lambda answers an unknown
  * path (404) or method (405) itself, never API Gateway with 403 "Missing Authentication Token". One stage,
- * with JSON access logs, execution logs for errors (no request bodies), X-Ray, and throttling.
+ * with JSON access logs, execution logs for errors (no request bodies; a log group of ours, with a retention),
+ * X-Ray, and throttling. API Gateway may invoke the Lambda for this stage only.
  */
 export class PublicApi extends Construct {
   readonly api: apigw.RestApi;
 
   constructor(scope: Construct, id: string, props: PublicApiProps) {
     super(scope, id);
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
-    });
+    const logOptions = { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY };
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', logOptions);
 
     this.api = new apigw.RestApi(this, 'RestApi', {
       restApiName: props.restApiName,
@@ -87,6 +86,14 @@ export class PublicApi extends Construct {
     // The stack exports the URL under a readable name; drop the RestApi's own `Endpoint` output.
     this.api.node.tryRemoveChild('Endpoint');
 
+    // API Gateway writes execution logs to this group, creating it — without a retention, outliving the stack —
+    // unless it exists before the stage.
+    const executionLogs = new logs.LogGroup(this, 'ExecutionLogs', {
+      ...logOptions,
+      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${props.stageName}`,
+    });
+    this.api.deploymentStage.node.addDependency(executionLogs);
+
     // One permission for the whole API instead of one per method (the function policy is limited to 20 KB).
     const integration = new apigw.LambdaIntegration(props.handler, { proxy: true, scopePermissionToMethod: false });
     for (const node of resourceNodes(props.routes)) {
@@ -98,6 +105,10 @@ export class PublicApi extends Construct {
       resource.addMethod('ANY', integration);
       if (!node.hasParameterChild) resource.addResource('{proxy+}').addMethod('ANY', integration);
     }
+    // The integration's one permission lets any stage of the API invoke the function; narrow it to this stage.
+    const permissions = this.api.node.findAll().filter((c): c is lambda.CfnPermission => c instanceof lambda.CfnPermission);
+    if (permissions.length !== 1) throw new Error(`Expected one API Gateway invoke permission, found ${permissions.length}`);
+    (permissions[0] as lambda.CfnPermission).sourceArn = this.api.arnForExecuteApi('*', '/*', props.stageName);
 
     Validations.of(this).acknowledge(
       {

@@ -1,6 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { mysqlDefaultMaxConnections } from '../capacity';
 import { MIGRATION_CONNECTIONS } from '../serverless-app-stack';
+import { STAGES } from '../stages';
 import { stageTemplate } from '../test-app.test-util';
 import { actionsOf, type CfnResource, functionWithHandler, logicalId, onlyResource, referencedIds, roleStatements, subnetGroups } from '../template.test-util';
 import { VPC_NETWORK_INTERFACE_ACTIONS } from './vpc-function';
@@ -13,17 +14,20 @@ beforeAll(() => {
   template = stageTemplate('dev');
 });
 
+const secretNamed = (name: string) => onlyResource(template, 'AWS::SecretsManager::Secret', (r) => r.Properties?.['Name'] === name)[0];
+
 describe.each([
-  ['the api function', 'main.handler', 'serverless-app-api'],
-  ['the migration runner', 'migrate.handler', 'serverless-app-migrate'],
-])('%s (dev)', (_name, handler, serviceName) => {
+  ['the api function', 'main.handler', 'serverless-app-api', 'app'],
+  ['the migration runner', 'migrate.handler', 'serverless-app-migrate', 'admin'],
+] as const)('%s (dev)', (_name, handler, serviceName, user) => {
   let fn: CfnResource;
-  let ids: { secret: string; proxy: string; logGroup: string; role: string };
+  let ids: { secret: string; appSecret: string; proxy: string; logGroup: string; role: string };
 
   beforeAll(() => {
     [, fn] = functionWithHandler(template, handler);
     ids = {
-      secret: onlyResource(template, 'AWS::SecretsManager::Secret')[0],
+      secret: secretNamed(user === 'app' ? 'serverless-app-rds-app-secret' : 'serverless-app-rds-secret'),
+      appSecret: secretNamed('serverless-app-rds-app-secret'),
       proxy: onlyResource(template, 'AWS::RDS::DBProxy')[0],
       logGroup: logicalId((fn.Properties?.['LoggingConfig'] as { LogGroup: unknown }).LogGroup),
       role: logicalId(fn.Properties?.['Role']),
@@ -40,8 +44,9 @@ describe.each([
     expect(vpc.SecurityGroupIds).toHaveLength(1);
   });
 
-  it('is configured from the stage and the database, with exactly the variables the api validates', () => {
+  it(`is configured from the stage and the database, as ${user}, with exactly the variables the api validates`, () => {
     expect((fn.Properties?.['Environment'] as { Variables: unknown }).Variables).toEqual({
+      ...(user === 'admin' ? { DB_APP_SECRET_ID: { Ref: ids.appSecret }, MIGRATE_RETRY_BUDGET_MS: String(12 * 60_000) } : {}),
       DB_SECRET_ID: { Ref: ids.secret },
       DB_HOST: { 'Fn::GetAtt': [ids.proxy, 'Endpoint'] },
       DB_PORT: '3306',
@@ -58,7 +63,7 @@ describe.each([
     expect(template.toJSON().Resources[ids.logGroup]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 7 }, DeletionPolicy: 'Delete' });
   });
 
-  it('may do exactly this: write its logs, manage its VPC interfaces, send traces, read the one secret', () => {
+  it(`may do exactly this: write its logs, manage its VPC interfaces, send traces, read ${user === 'app' ? 'the app secret' : 'both secrets'}`, () => {
     const statements = roleStatements(template, ids.role).map((s) => ({ ...s, Action: actionsOf(s) }));
     const role = template.toJSON().Resources[ids.role];
 
@@ -75,10 +80,13 @@ describe.each([
           Condition: { Null: { 'lambda:SourceFunctionArn': 'false' } },
         },
         { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
-        { Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: { Ref: ids.secret } },
       ]),
     );
-    expect(statements).toHaveLength(5);
+    const secretReads = statements.filter((st) => st.Action.some((a) => a.startsWith('secretsmanager:')));
+    expect(secretReads.map((st) => st.Action)).toEqual(secretReads.map(() => ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']));
+    expect(secretReads.flatMap((st) => [st.Resource].flat())).toEqual(expect.arrayContaining(user === 'app' ? [{ Ref: ids.secret }] : [{ Ref: ids.secret }, { Ref: ids.appSecret }]));
+    expect(secretReads.flatMap((st) => [st.Resource].flat())).toHaveLength(user === 'app' ? 1 : 2);
+    expect(statements).toHaveLength(4 + secretReads.length);
   });
 
   it('uses resource "*" only for the VPC interface and X-Ray actions, which AWS offers no narrower resource for', () => {
@@ -97,21 +105,29 @@ describe('the api function\'s capacity (dev)', () => {
     expect(fn.Properties).toMatchObject({ MemorySize: 512, Timeout: 15 });
   });
 
-  it('reserves no more concurrency than the proxy has connections for it', () => {
+  it('reserves no concurrency in dev, whose account may be new (a quota of 10 leaves nothing to reserve)', () => {
     const [, fn] = functionWithHandler(template, 'main.handler');
-    const [, instance] = onlyResource(template, 'AWS::RDS::DBInstance');
-    const [, targetGroup] = onlyResource(template, 'AWS::RDS::DBProxyTargetGroup');
+
+    expect(fn.Properties?.['ReservedConcurrentExecutions']).toBeUndefined();
+  });
+
+  it('reserves what prod asks for, no more than the proxy has connections for', () => {
+    const prod = stageTemplate('prod');
+    const [, fn] = functionWithHandler(prod, 'main.handler');
+    const [, instance] = onlyResource(prod, 'AWS::RDS::DBInstance');
+    const [, targetGroup] = onlyResource(prod, 'AWS::RDS::DBProxyTargetGroup');
     const percent = (targetGroup.Properties?.['ConnectionPoolConfigurationInfo'] as { MaxConnectionsPercent: number }).MaxConnectionsPercent;
     const proxyConnections = Math.floor((mysqlDefaultMaxConnections(String(instance.Properties?.['DBInstanceClass']).replace(/^db\./, '')) * percent) / 100);
     const reserved = fn.Properties?.['ReservedConcurrentExecutions'] as number;
 
-    expect(reserved).toBe(50);
+    expect(reserved).toBe(STAGES.prod.apiReservedConcurrency?.executions);
     expect(reserved + MIGRATION_CONNECTIONS).toBeLessThanOrEqual(proxyConnections);
   });
 
-  it('runs one migration runner at a time, for up to five minutes', () => {
+  it('runs the migration runner with no reserved concurrency, for up to 14 minutes', () => {
     const [, runner] = functionWithHandler(template, 'migrate.handler');
 
-    expect(runner.Properties).toMatchObject({ ReservedConcurrentExecutions: 1, Timeout: 300, MemorySize: 256 });
+    expect(runner.Properties).toMatchObject({ Timeout: 840, MemorySize: 256 });
+    expect(runner.Properties?.['ReservedConcurrentExecutions']).toBeUndefined();
   });
 });
