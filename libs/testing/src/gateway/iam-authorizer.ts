@@ -145,7 +145,6 @@ export function createIamAuthorizer(options: GatewayIamOptions): (request: AuthR
     if (keys.has(entry.credential.accessKeyId)) throw new GatewayIamOptionsError(`iam.credentials lists ${entry.credential.accessKeyId} twice`);
     keys.set(entry.credential.accessKeyId, entry);
   });
-  const now = options.now ?? (() => new Date());
 
   return async (request) => {
     const headers = byName(headerPairs(request.rawHeaders), (name) => name.toLowerCase());
@@ -157,7 +156,7 @@ export function createIamAuthorizer(options: GatewayIamOptions): (request: AuthR
     if (!(checked instanceof Date)) return checked;
     const entry = keys.get(claim.accessKeyId);
     if (!entry || claim.sessionToken !== undefined) return INVALID_TOKEN;
-    const late = checkTime(claim, checked, now());
+    const late = checkTime(claim, checked, new Date());
     if (late) return late;
     const received: ReceivedSignedRequest = { ...request, headers };
     const expected = await expectedSignature(received, claim, entry.credential, checked);

@@ -125,6 +125,26 @@ describe('routes with auth "iam" (AuthorizationType.IAM)', () => {
     expect(refusal(tampered)).toMatchObject({ status: 403, errorType: 'InvalidSignatureException' });
   });
 
+  it('refuse a presigned URL past its X-Amz-Expires, and one without it', async () => {
+    const url = new URL(`${gateway.url}/items`);
+    const sdk = new SignatureV4({ credentials, region: 'us-east-1', service: 'execute-api', sha256: Sha256 });
+    const presigned = await sdk.presign(
+      { method: 'GET', protocol: 'http:', hostname: url.hostname, path: url.pathname, query: {}, headers: { host: url.host } },
+      { expiresIn: 60, signingDate: new Date(Date.now() - 3 * 60_000) },
+    );
+    const query = new URLSearchParams(presigned.query as Record<string, string>);
+    const expired = await send(`${url.href}?${query}`);
+    query.delete('X-Amz-Expires');
+    const incomplete = await send(`${url.href}?${query}`);
+
+    expect(refusal(expired)).toEqual({
+      status: 403,
+      errorType: 'InvalidSignatureException',
+      message: expect.stringMatching(/^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 60 sec\.\)$/),
+    });
+    expect(refusal(incomplete)).toMatchObject({ status: 403, errorType: 'IncompleteSignatureException', message: expect.stringContaining('X-Amz-Expires parameters') });
+  });
+
   it('answer an unsigned request 403 Missing Authentication Token, without invoking the Lambda', async () => {
     const before = invocations;
     const response = await send(`${gateway.url}/items`, { method: 'POST', headers: [['content-type', 'application/json']], body: '{"name":"x"}' });

@@ -59,8 +59,6 @@ export interface GatewayIamOptions {
   credentials: readonly GatewayCredential[];
   /** @default 'us-east-1' */
   region?: string;
-  /** The clock signatures are checked against (tests move it). @default () => new Date() */
-  now?: () => Date;
 }
 
 /**
