@@ -1,4 +1,4 @@
-import { type LocalBackend, type LocalGateway, startLocalGateway } from '@serverless-app/testing';
+import { type GatewayRequestRecord, type LocalBackend, type LocalGateway, signedFetch, sigV4Headers, startLocalGateway } from '@serverless-app/testing';
 import { request } from 'node:http';
 import { apiFor, captureLogs, startBackend } from './testing/api.test-util';
 
@@ -8,12 +8,20 @@ let backend: LocalBackend;
 let api: ReturnType<typeof apiFor>;
 let gateway: LocalGateway;
 let logs: ReturnType<typeof captureLogs>;
+const records: GatewayRequestRecord[] = [];
+/** The caller the gateway accepts on the `iam` routes (`/items`), as API Gateway would for an IAM user. */
+const signing = { credentials: { accessKeyId: 'AKIALOCALE2E0000001', secretAccessKey: 'e2e-secret-not-for-anything-else' }, region: 'us-east-1' };
 
 beforeAll(async () => {
   logs = captureLogs();
   backend = await startBackend();
   api = apiFor(backend);
-  gateway = await startLocalGateway({ invoke: api.handler, routes: api.handler.routes });
+  gateway = await startLocalGateway({
+    invoke: api.handler,
+    routes: api.handler.routes,
+    iam: { credentials: [signing.credentials], region: signing.region },
+    onRequest: (record) => records.push(record),
+  });
 });
 afterAll(async () => {
   await gateway?.close();
@@ -22,8 +30,16 @@ afterAll(async () => {
   logs?.restore();
 });
 
-/** A raw HTTP request, so that repeated headers and raw bodies go over the wire as written. */
-function send(method: string, path: string, headers: Array<[string, string]> = [], body?: Buffer | string) {
+/**
+ * A raw HTTP request, so that repeated headers and raw bodies go over the wire as written; SigV4-signed
+ * (host, date, body) unless `unsigned`, as an IAM caller sends it.
+ */
+async function send(method: string, path: string, headers: Array<[string, string]> = [], body?: Buffer | string, unsigned = false) {
+  const auth = unsigned ? {} : await sigV4Headers({ method, url: `${gateway.url}${path}`, body }, signing);
+  return sendRaw(method, path, [...headers, ...Object.entries(auth)], body);
+}
+
+function sendRaw(method: string, path: string, headers: Array<[string, string]>, body?: Buffer | string) {
   return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }>((resolve, reject) => {
     const req = request(`${gateway.url}${path}`, { method }, (res) => {
       const chunks: Buffer[] = [];
@@ -39,12 +55,32 @@ function send(method: string, path: string, headers: Array<[string, string]> = [
 }
 const JSON_TYPE: [string, string] = ['content-type', 'application/json'];
 
-it('answers GET /dev/ with the database time, as the workshop step 4 curl', async () => {
-  const res = await send('GET', '/');
+it('answers GET /dev/ with the database time, as the workshop step 4 curl (a public route: no signature)', async () => {
+  const res = await send('GET', '/', [], undefined, true);
 
   expect(res.status).toBe(200);
   expect(JSON.parse(res.text)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
   expect(res.headers['x-correlation-id']).toEqual(res.headers['x-amzn-requestid']);
+});
+
+it('refuses an unsigned write with API Gateway\'s 403, never reaching the function', async () => {
+  const res = await send('POST', '/items', [JSON_TYPE], '{"name":"unsigned"}', true);
+
+  expect(res.status).toBe(403);
+  expect(JSON.parse(res.text)).toEqual({ message: 'Missing Authentication Token' });
+  expect(res.headers['x-amzn-errortype']).toBe('MissingAuthenticationTokenException');
+  expect(res.headers['x-correlation-id']).toBeUndefined(); // set by the function only
+  expect(records.at(-1)).toMatchObject({ statusCode: 403, invoked: false });
+});
+
+it('creates an item with signedFetch (the AWS SDK signer) and lists it with a signed query string', async () => {
+  const created = await signedFetch(`${gateway.url}/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"signed"}' }, signing);
+  const item = (await created.json()) as { id: number };
+  const list = await signedFetch(`${gateway.url}/items?limit=100`, {}, signing);
+
+  expect(created.status).toBe(201);
+  expect(list.status).toBe(200);
+  expect(((await list.json()) as { items: Array<{ id: number }> }).items.map((i) => i.id)).toContain(item.id);
 });
 
 it('creates and reads an item over HTTP, with a Location under the stage', async () => {

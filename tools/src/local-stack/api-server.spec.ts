@@ -1,7 +1,7 @@
 import { isAlive } from '@serverless-app/testing';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ApiServer, BuildFailedError, startApiServer } from './api-server';
+import { type ApiServer, BuildFailedError, requestLine, startApiServer } from './api-server';
 import { startBundler } from './bundler';
 import { eventually, tempDir } from './fake-bundle.test-util';
 import type { StackLog } from './stack-log';
@@ -141,4 +141,16 @@ describe('startApiServer with a project that does not build', () => {
     await expect(start).rejects.toThrow(/Could not resolve "\.\/missing"/);
     expect(existsSync(brokenBundles)).toBe(false);
   }, 60_000);
+});
+
+describe('requestLine', () => {
+  const record = { requestId: 'r', method: 'POST', rawPath: '/dev/items', resource: null, accessKeyId: null, durationMs: 1.4 };
+
+  it('says why the gateway answered itself', () => {
+    expect(requestLine({ ...record, statusCode: 403, invoked: false, errorType: 'MissingAuthenticationTokenException' })).toBe(
+      'POST /dev/items → 403 (1 ms), not invoked: MissingAuthenticationTokenException',
+    );
+    expect(requestLine({ ...record, statusCode: 413, invoked: false, errorType: null })).toBe('POST /dev/items → 413 (1 ms), not invoked');
+    expect(requestLine({ ...record, statusCode: 201, invoked: true, errorType: null })).toBe('POST /dev/items → 201 (1 ms)');
+  });
 });

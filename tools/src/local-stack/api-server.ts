@@ -1,4 +1,4 @@
-import { type GatewayRoute, type LocalGateway, startLocalGateway } from '@serverless-app/testing';
+import { type GatewayCredential, type GatewayRequestRecord, type GatewayRoute, type LocalGateway, startLocalGateway } from '@serverless-app/testing';
 import { mkdirSync, rmSync } from 'node:fs';
 import { buildRuntime } from './build-runtime';
 import type { Bundle, Bundler } from './bundler';
@@ -15,6 +15,8 @@ export interface ApiServerOptions {
   /** The function's whole environment (nothing else of the stack's own environment is passed on). */
   env: Record<string, string>;
   routes: readonly GatewayRoute[];
+  /** The key pairs accepted on routes with `auth: 'iam'` (signatures scoped to the function's `AWS_REGION`). @default [] */
+  credentials?: readonly GatewayCredential[];
   /** @default '127.0.0.1' */
   host?: string;
   /** @default 0 (a free port) */
@@ -76,6 +78,17 @@ export class BuildFailedError extends Error {
  */
 export class InitFailedError extends Error {
   override readonly name = 'InitFailedError';
+}
+
+/**
+ * The terminal line for one request: `POST /dev/items → 403 (1 ms), not invoked: MissingAuthenticationTokenException`.
+ *
+ * @example
+ * requestLine(record); // 'GET /dev/ → 200 (54 ms)'
+ */
+export function requestLine(record: GatewayRequestRecord): string {
+  const refused = record.invoked ? '' : `, not invoked${record.errorType ? `: ${record.errorType}` : ''}`;
+  return `${record.method} ${record.rawPath} → ${record.statusCode} (${Math.round(record.durationMs)} ms)${refused}`;
 }
 
 /**
@@ -156,9 +169,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       port: options.port ?? 0,
       timeoutMs: 29_000,
       context: { functionName, memoryLimitInMB: memoryMb, timeoutMs: options.functionTimeoutMs ?? 15_000, region },
+      ...(options.credentials && options.credentials.length > 0 ? { iam: { credentials: options.credentials, region } } : {}),
       logger: { error: (message, ...attributes) => log.error(`gateway: ${message}`, ...attributes) },
-      onRequest: (record) =>
-        log.request(`${record.method} ${record.rawPath} → ${record.statusCode} (${Math.round(record.durationMs)} ms)${record.invoked ? '' : ', not invoked'}`),
+      onRequest: (record) => log.request(requestLine(record)),
     });
 
     unsubscribe = bundler.subscribe((outcome) => {

@@ -1,5 +1,17 @@
 import { relative } from 'node:path';
+import { curlUser } from './local-credentials';
 import type { StackInfo } from './stack-file';
+
+/**
+ * `curl --aws-sigv4` with the local key pair inlined: a signed call to an IAM-authorised route.
+ *
+ * @example
+ * signedCurl(info, `-X POST ${info.apiUrl}/items`);
+ * // `curl --aws-sigv4 "aws:amz:us-east-1:execute-api" --user "AKIALOCAL...:..." -X POST http://127.0.0.1:3000/dev/items`
+ */
+export function signedCurl(info: Pick<StackInfo, 'region' | 'credentials'>, rest: string): string {
+  return `curl --aws-sigv4 "aws:amz:${info.region}:execute-api" --user "${curlUser(info.credentials)}" ${rest}`;
+}
 
 /**
  * What the stack prints once it is up: where everything is, and how to try it.
@@ -11,9 +23,13 @@ export function banner(info: StackInfo, where: { workspaceRoot: string; stackFil
   const stackFile = relative(where.workspaceRoot, where.stackFile);
   const shownStackFile = stackFile.startsWith('..') ? where.stackFile : stackFile;
   const database = info.dbMode === 'local' ? `throwaway server, pid ${info.dbServerPid}, data in ${info.dbDir}` : 'a database and user on MYSQL_URL, dropped on exit';
+  const list = (auth: 'none' | 'iam') => info.routes.filter((r) => r.auth === auth).map((r) => `${r.method} ${r.path}`);
+  const signed = list('iam');
   const rows: Array<[string, string]> = [
     ['API', `${info.apiUrl}/`],
-    ['Routes', info.routes.map((r) => `${r.method} ${r.path}`).join(', ')],
+    ['Routes', list('none').join(', ') || '(none)'],
+    ...(signed.length > 0 ? [['Signed (IAM)', signed.join(', ')] satisfies [string, string]] : []),
+    ['Credentials', `${info.credentials.accessKeyId} (SigV4: region ${info.region}, service execute-api; the secret is in the stack file)`],
     ['Secrets Manager', `${info.secretsManagerEndpoint} (region ${info.region})`],
     ['Secret id', info.secretId],
     ['Database admin', info.dbAdminUrl],
@@ -28,7 +44,8 @@ export function banner(info: StackInfo, where: { workspaceRoot: string; stackFil
     ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`),
     '',
     `  Try:  curl ${info.apiUrl}/`,
-    `        curl -X POST ${info.apiUrl}/items -H 'content-type: application/json' -d '{"name":"first"}'`,
+    `        ${signedCurl(info, `-X POST ${info.apiUrl}/items -H 'content-type: application/json' -d '{"name":"first"}'`)}`,
+    `        ${signedCurl(info, `${info.apiUrl}/items`)}`,
     '',
     '',
   ].join('\n');

@@ -1,4 +1,4 @@
-import { isAlive } from '@serverless-app/testing';
+import { isAlive, signedFetch, type SigV4SigningOptions } from '@serverless-app/testing';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +19,8 @@ let child: ChildProcess;
 let output = '';
 let exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 let info: StackInfo;
+/** Signs as the README's curl does: the stack's generated key pair, its region, execute-api. */
+const signing = (): SigV4SigningOptions => ({ credentials: info.credentials, region: info.region });
 
 function processCommandLines(): string[] {
   return execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n');
@@ -69,7 +71,9 @@ describe('npm start (the local stack, end to end)', () => {
       dbAdminUrl: expect.stringMatching(/^mysql:\/\/admin:[^@]+@127\.0\.0\.1:\d+\/\w+$/),
       dbAppUser: expect.any(String),
       pid: child.pid,
+      credentials: { accessKeyId: expect.stringMatching(/^AKIALOCAL[A-Z2-7]{11}$/), secretAccessKey: expect.stringMatching(/^[A-Za-z0-9+/]{40}$/) },
     });
+    expect(info.routes).toContainEqual({ method: 'POST', path: '/items', auth: 'iam' });
     if (!process.env['MYSQL_URL']) {
       expect(info.dbMode).toBe('local');
       expect(isAlive(info.dbServerPid as number)).toBe(true);
@@ -77,10 +81,21 @@ describe('npm start (the local stack, end to end)', () => {
     }
   });
 
-  it('prints the API URL, the Secrets Manager endpoint, the secret id and the database admin URL', () => {
+  it('prints the API URL, the Secrets Manager endpoint, the secret id, the database admin URL and a signed curl', () => {
     for (const value of [`${info.apiUrl}/`, info.secretsManagerEndpoint, info.secretId, info.dbAdminUrl]) {
       expect(output).toContain(value);
     }
+    expect(output).toContain(`curl --aws-sigv4 "aws:amz:${info.region}:execute-api" --user "${info.credentials.accessKeyId}:${info.credentials.secretAccessKey}" -X POST ${info.apiUrl}/items`);
+  });
+
+  it('refuses an unsigned write with API Gateway\'s 403, without invoking the function', async () => {
+    const response = await fetch(`${info.apiUrl}/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"unsigned"}' });
+
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({ message: 'Missing Authentication Token' });
+    expect(response.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
+    await eventually(() => output.includes('[gateway] POST /dev/items → 403'));
+    expect(output).toMatch(/\[gateway\] POST \/dev\/items → 403 \(\d+ ms\), not invoked: MissingAuthenticationTokenException/);
   });
 
   it('answers GET /dev/ with the database time as a JSON string (the workshop\'s step 4)', async () => {
@@ -94,14 +109,18 @@ describe('npm start (the local stack, end to end)', () => {
     expect([before <= (body as string), (body as string) <= after]).toEqual([true, true]);
   });
 
-  it('round-trips an item: POST /dev/items, then GET /dev/items/{id}, stored in the database', async () => {
-    const created = await fetch(`${info.apiUrl}/items`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'from the e2e test', description: "it's; DROP TABLE items; --" }),
-    });
+  it('round-trips an item with signed requests: POST /dev/items, then GET /dev/items/{id}, stored in the database', async () => {
+    const created = await signedFetch(
+      `${info.apiUrl}/items`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'from the e2e test', description: "it's; DROP TABLE items; --" }),
+      },
+      signing(),
+    );
     const item = (await created.json()) as { id: number; name: string; description: string };
-    const fetched = await fetch(`${info.apiUrl}/items/${item.id}`);
+    const fetched = await signedFetch(`${info.apiUrl}/items/${item.id}`, {}, signing());
     const connection = await createConnection(info.dbAdminUrl);
     const [rows] = await connection.query('SELECT name, description FROM items WHERE id = ?', [item.id]);
     await connection.end();

@@ -5,6 +5,7 @@ import { readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type ApiServer, startApiServer } from './api-server';
 import { startBundler } from './bundler';
+import { generateLocalCredentials } from './local-credentials';
 import type { StackConfig } from './stack-config';
 import { removeStackFile, type StackInfo, writeStackFile } from './stack-file';
 import type { StackLog } from './stack-log';
@@ -96,15 +97,16 @@ export function removeBundleDir(workspaceRoot: string, pid: number): void {
   }
 }
 
-/** The routes the gateway serves: the api's route table in code (`apps/api/src/features.ts`), as the build's manifest has it. */
-function readRoutes(): Array<{ method: string; path: string }> {
-  return routeManifest().map(({ method, path }) => ({ method, path }));
+/** The routes the gateway serves, with their auth: the api's route table in code (`apps/api/src/features.ts`), as the build's manifest has it. */
+function readRoutes(): StackInfo['routes'] {
+  return routeManifest().map(({ method, path, auth }) => ({ method, path, auth }));
 }
 
 /**
  * Starts the whole local stack: the api bundle (esbuild, watching) while a throwaway database starts,
  * is migrated and gets its generated credentials stored in the local Secrets Manager; then the
- * function's first environment and the local API Gateway; finally writes the stack file.
+ * function's first environment and the local API Gateway, which accepts a key pair generated now on
+ * the IAM-authorised routes; finally writes the stack file.
  *
  * @example
  * const stack = await startLocalStack(loadStackConfig(root, process.env), log);
@@ -116,6 +118,7 @@ export async function startLocalStack(config: StackConfig, log: StackLog, shell:
   for (const dir of reapStaleBundles(root)) log.info(`removed the bundles of a stack that is gone: ${dir}`);
   const bundleDir = bundleDirFor(root, process.pid);
   const routes = readRoutes();
+  const credentials = generateLocalCredentials();
   const migrations = loadMigrations(join(root, 'apps/api/migrations'));
   const bundler = startBundler({
     entry: join(root, 'apps/api/src/main.ts'),
@@ -143,6 +146,7 @@ export async function startLocalStack(config: StackConfig, log: StackLog, shell:
       bundleDir,
       env: functionEnvironment(backend.env(), shell, config.logLevel),
       routes,
+      credentials: [credentials],
       host: config.host,
       port: config.port,
       maxEnvironments: config.maxEnvironments,
@@ -171,6 +175,7 @@ export async function startLocalStack(config: StackConfig, log: StackLog, shell:
     startedAt: new Date().toISOString(),
     bundleDir,
     routes,
+    credentials,
   };
   try {
     writeStackFile(config.stackFile, info);

@@ -22,7 +22,11 @@ const info = (pid = process.pid): StackInfo => ({
   pid,
   startedAt: '2026-11-26T20:00:00.000Z',
   bundleDir: '/repo/.local/bundles/1',
-  routes: [{ method: 'GET', path: '/' }],
+  routes: [
+    { method: 'GET', path: '/', auth: 'none' },
+    { method: 'POST', path: '/items', auth: 'iam' },
+  ],
+  credentials: { accessKeyId: 'AKIALOCALEXAMPLE0001', secretAccessKey: 'local-secret' },
 });
 
 describe('stackFilePath', () => {
@@ -41,7 +45,8 @@ describe('writeStackFile', () => {
 
     const read = readStackFile(file);
     expect(read).toEqual(info());
-    expect(Object.keys(read ?? {})).toEqual(expect.arrayContaining(['apiUrl', 'secretsManagerEndpoint', 'region', 'secretId', 'dbAdminUrl']));
+    expect(Object.keys(read ?? {})).toEqual(expect.arrayContaining(['apiUrl', 'secretsManagerEndpoint', 'region', 'secretId', 'dbAdminUrl', 'credentials']));
+    expect(read?.credentials).toEqual({ accessKeyId: 'AKIALOCALEXAMPLE0001', secretAccessKey: 'local-secret' });
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readdirSync(join(temp.path, 'nested'))).toEqual(['stack.json']); // no temp file left over
   });

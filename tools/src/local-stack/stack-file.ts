@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { LocalCredentials } from './local-credentials';
 
 /**
  * What `.local/stack.json` holds while the local stack runs, for scripts to find it.
@@ -35,7 +36,9 @@ export interface StackInfo {
   /** Where the bundles are written, removed on exit. */
   bundleDir: string;
   /** The routes served (method, path, auth), from the api's route table (`apps/api/src/features.ts`). */
-  routes: Array<{ method: string; path: string }>;
+  routes: Array<{ method: string; path: string; auth: 'none' | 'iam' }>;
+  /** The key pair the gateway accepts on the `iam` routes (SigV4, service `execute-api`, `region`); new at every start. */
+  credentials: LocalCredentials;
 }
 
 /**
@@ -51,7 +54,7 @@ export function stackFilePath(workspaceRoot: string, env: Record<string, string 
 
 /**
  * Writes the stack file atomically (a reader never sees half a file), readable by its owner only: it
- * holds the database admin URL.
+ * holds the database admin URL and the local secret access key.
  *
  * @example
  * writeStackFile('.local/stack.json', info);

@@ -41,10 +41,10 @@ const remove: RouteHandler = async (event, { db }) => {
 export const itemsFeature: Feature = {
   name: 'items',
   routes: [
-    { method: 'GET', path: '/items', auth: 'none', summary: 'items in id order: `?limit=` 1–100 (default 20), `?cursor=` from `nextCursor`', handler: list },
-    { method: 'POST', path: '/items', auth: 'none', summary: 'create `{ name, description? }`; an `Idempotency-Key` header makes retries create exactly one', handler: create },
-    { method: 'GET', path: '/items/{id}', auth: 'none', summary: 'read an item', handler: get },
-    { method: 'PATCH', path: '/items/{id}', auth: 'none', summary: 'change some fields (`description: null` clears it)', handler: update },
-    { method: 'DELETE', path: '/items/{id}', auth: 'none', summary: 'delete an item', handler: remove },
+    { method: 'GET', path: '/items', auth: 'iam', summary: 'items in id order: `?limit=` 1–100 (default 20), `?cursor=` from `nextCursor`', handler: list },
+    { method: 'POST', path: '/items', auth: 'iam', summary: 'create `{ name, description? }`; an `Idempotency-Key` header makes retries create exactly one', handler: create },
+    { method: 'GET', path: '/items/{id}', auth: 'iam', summary: 'read an item', handler: get },
+    { method: 'PATCH', path: '/items/{id}', auth: 'iam', summary: 'change some fields (`description: null` clears it)', handler: update },
+    { method: 'DELETE', path: '/items/{id}', auth: 'iam', summary: 'delete an item', handler: remove },
   ],
 };

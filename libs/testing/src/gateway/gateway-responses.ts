@@ -4,7 +4,7 @@
  */
 import type { GatewayResponse } from './proxy-result';
 
-interface GatewayError {
+export interface GatewayError {
   statusCode: number;
   /** `x-amzn-ErrorType`, where captured responses show it. */
   errorType?: string;
@@ -33,6 +33,26 @@ export const TIMED_OUT: GatewayError = {
   errorType: 'InternalServerErrorException',
   body: '{"message": "Endpoint request timed out"}',
 };
+
+/** The `x-amzn-ErrorType` values of IAM authorization's 403 answers. */
+export type AuthErrorType =
+  | 'MissingAuthenticationTokenException'
+  | 'IncompleteSignatureException'
+  | 'InvalidSignatureException'
+  | 'AccessDeniedException';
+
+/**
+ * A 403 of IAM authorization: `x-amzn-ErrorType` and `{"message":"..."}`.
+ *
+ * @example
+ * authError('InvalidSignatureException', 'Signature expired: ...');
+ */
+export function authError(errorType: AuthErrorType, message: string): GatewayError {
+  return { statusCode: 403, errorType, body: JSON.stringify({ message }) };
+}
+
+/** An `iam` method called without a signature (no `Authorization` header, no presigned query). */
+export const MISSING_AUTHENTICATION_TOKEN = authError('MissingAuthenticationTokenException', 'Missing Authentication Token');
 
 /** A gateway error as a response to write. */
 export function errorResponse(error: GatewayError): GatewayResponse {

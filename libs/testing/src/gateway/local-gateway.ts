@@ -10,9 +10,11 @@ import {
   CONFIGURATION_ERROR,
   errorResponse,
   FORBIDDEN,
+  type GatewayError,
   REQUEST_TOO_LARGE,
   TIMED_OUT,
 } from './gateway-responses';
+import { type AuthOutcome, type AuthRequest, createIamAuthorizer } from './iam-authorizer';
 import { listen } from '../http/listener';
 import { Base64BodyError, toGatewayResponse, type GatewayResponse } from './proxy-result';
 import { BodyTooLargeError, readBody } from './request-body';
@@ -30,6 +32,7 @@ interface Arrival {
   method: string;
   rawPath: string;
   query: Array<[string, string]>;
+  rawQuery: string;
   requestId: string;
   time: Date;
 }
@@ -38,8 +41,22 @@ interface Outcome {
   response: GatewayResponse;
   resource: string | null;
   invoked: boolean;
+  /** `x-amzn-ErrorType` when the gateway answered itself. */
+  errorType?: string;
+  /** The access key of an accepted IAM caller. */
+  accessKeyId?: string;
   /** Close the connection after answering (the body was refused unread). */
   close?: boolean;
+}
+
+/** An answer of the gateway itself: the Lambda is not invoked. */
+function refused(error: GatewayError, close = false): Outcome {
+  return { response: errorResponse(error), resource: null, invoked: false, close, ...(error.errorType ? { errorType: error.errorType } : {}) };
+}
+
+/** The `iam` routes of a route table, as `METHOD /path`. */
+function iamRoutes(routes: LocalGatewayOptions['routes']): string[] {
+  return (routes ?? []).filter((route) => route.auth === 'iam').map((route) => `${route.method} ${route.path}`);
 }
 
 function writeResponse(res: ServerResponse, response: GatewayResponse, requestId: string, close: boolean): void {
@@ -61,6 +78,9 @@ function writeResponse(res: ServerResponse, response: GatewayResponse, requestId
  * - header names keep their case, each header line is one `multiValueHeaders` value, the
  *   single-value maps hold the last value, absent maps are `null`;
  * - a fresh request id per request, also returned as `x-amzn-RequestId`;
+ * - routes with `auth: 'iam'` need a valid SigV4 signature from one of `iam.credentials`, or get
+ *   API Gateway's 403 (`Missing Authentication Token`, `Signature expired`, ...) without invoking;
+ *   an accepted caller's key and IAM user fill `requestContext.identity`;
  * - bodies over `maxBodyBytes` → 413 without invoking; a malformed result or a thrown error → 502
  *   `{"message": "Internal server error"}`; no result within `timeoutMs` → 504
  *   `{"message": "Endpoint request timed out"}`.
@@ -69,9 +89,11 @@ function writeResponse(res: ServerResponse, response: GatewayResponse, requestId
  * ```ts
  * const gateway = await startLocalGateway({
  *   invoke: (event, context) => handler(event, context),
- *   routes: [{ method: 'GET', path: '/items/{id}' }],
+ *   routes: [{ method: 'GET', path: '/items/{id}' }, { method: 'POST', path: '/items', auth: 'iam' }],
+ *   iam: { credentials: [{ accessKeyId, secretAccessKey }], region: 'us-east-1' },
  * });
  * const response = await fetch(`${gateway.url}/items/42`); // event.pathParameters = { id: '42' }
+ * await signedFetch(`${gateway.url}/items`, { method: 'POST', body: '{}' }, { credentials: { accessKeyId, secretAccessKey } });
  * await gateway.close();
  * ```
  */
@@ -86,6 +108,11 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   const binaryMediaTypes = options.binaryMediaTypes ?? [];
   const logger = options.logger ?? discard;
   const match = createRouteMatcher(options.routes ?? []);
+  const guarded = iamRoutes(options.routes);
+  if (guarded.length > 0 && !options.iam) {
+    throw new TypeError(`Routes with auth "iam" (${guarded.join(', ')}) need options.iam: the credentials the gateway accepts`);
+  }
+  const authorize: ((request: AuthRequest) => Promise<AuthOutcome>) | undefined = options.iam ? createIamAuthorizer(options.iam) : undefined;
   let requestCount = 0;
 
   /** Reads the body, invokes the Lambda and turns what happened into the response. */
@@ -95,12 +122,15 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     try {
       body = await readBody(req, maxBodyBytes);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) {
-        return { response: errorResponse(REQUEST_TOO_LARGE), resource: null, invoked: false, close: true };
-      }
+      if (error instanceof BodyTooLargeError) return refused(REQUEST_TOO_LARGE, true);
       throw error;
     }
     const resource = match(method, path);
+    let identity: AuthOutcome | undefined;
+    if (resource.auth === 'iam' && authorize) {
+      identity = await authorize({ method, rawPath, rawQuery: arrival.rawQuery, query: arrival.query, rawHeaders: req.rawHeaders, body });
+      if (!identity.ok) return refused(identity.error);
+    }
     const event = toProxyEvent({
       method,
       path,
@@ -113,10 +143,13 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       sourceIp: clientAddress(req.socket.remoteAddress),
       time,
       binaryMediaTypes,
+      ...(identity?.ok ? { identity: identity.identity } : {}),
     });
     const context = lambdaContext(options.context);
     const attributes = { requestId, awsRequestId: context.awsRequestId, method, path: rawPath, resource: resource.resource };
-    const outcome = (response: GatewayResponse): Outcome => ({ response, resource: resource.resource, invoked: true });
+    const caller = identity?.ok ? { accessKeyId: identity.identity.accessKey } : {};
+    const outcome = (response: GatewayResponse): Outcome => ({ response, resource: resource.resource, invoked: true, ...caller });
+    const failed = (error: GatewayError): Outcome => ({ ...outcome(errorResponse(error)), ...(error.errorType ? { errorType: error.errorType } : {}) });
     let result: unknown;
     try {
       result = await withTimeout(() => options.invoke(event, context), timeoutMs, (late) =>
@@ -125,10 +158,10 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     } catch (error) {
       if (error instanceof IntegrationTimeoutError) {
         logger.error('Execution failed due to a timeout error', { ...attributes, timeoutMs });
-        return outcome(errorResponse(TIMED_OUT));
+        return failed(TIMED_OUT);
       }
       logger.error('Lambda execution failed', { ...attributes, error });
-      return outcome(errorResponse(BAD_GATEWAY));
+      return failed(BAD_GATEWAY);
     }
     try {
       return outcome(toGatewayResponse(result));
@@ -137,7 +170,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       const base64 = error instanceof Base64BodyError;
       const reason = base64 ? 'Unable to base64-decode the response body' : 'Malformed Lambda proxy response';
       logger.error(`Execution failed due to configuration error: ${reason}`, { ...attributes, error, result });
-      return outcome(errorResponse(base64 ? CONFIGURATION_ERROR : BAD_GATEWAY));
+      return failed(base64 ? CONFIGURATION_ERROR : BAD_GATEWAY);
     }
   }
 
@@ -148,13 +181,14 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       method: (req.method ?? 'GET').toUpperCase(),
       rawPath: target.rawPath,
       query: target.query,
+      rawQuery: target.rawQuery,
       requestId: randomUUID(),
       time: new Date(),
     };
     let outcome: Outcome;
     if (target.path === null) {
       req.resume();
-      outcome = { response: errorResponse(FORBIDDEN), resource: null, invoked: false };
+      outcome = refused(FORBIDDEN);
     } else {
       outcome = await proxy(req, arrival, target.path);
     }
@@ -167,6 +201,8 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       resource: outcome.resource,
       statusCode: outcome.response.statusCode,
       invoked: outcome.invoked,
+      errorType: outcome.errorType ?? null,
+      accessKeyId: outcome.accessKeyId ?? null,
       durationMs: performance.now() - started,
     });
   }

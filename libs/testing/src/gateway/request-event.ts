@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { APIGatewayEventIdentity, APIGatewayProxyEvent } from 'aws-lambda';
 import { restApiEvent } from '../events';
 import { eventBody } from './body-encoding';
 import type { ResourceMatch } from './route-match';
@@ -18,6 +18,8 @@ export interface ReceivedRequest {
   sourceIp: string;
   time: Date;
   binaryMediaTypes: readonly string[];
+  /** What IAM authorization learnt about the caller: merged into `requestContext.identity`. */
+  identity?: Partial<APIGatewayEventIdentity>;
 }
 
 /** Groups pairs by key in first-seen order; `keyOf` decides which keys are the same. */
@@ -47,11 +49,11 @@ export function clientAddress(remoteAddress: string | undefined): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice('::ffff:'.length) : address;
 }
 
-/** The REST (v1) proxy event for a received request. */
+/** The REST (v1) proxy event for a received request; an IAM caller's identity fills `requestContext.identity`. */
 export function toProxyEvent(request: ReceivedRequest): APIGatewayProxyEvent {
   const headers = groupHeaders(request.rawHeaders);
   const contentType = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1].at(-1);
-  return restApiEvent({
+  const event = restApiEvent({
     method: request.method,
     path: request.path,
     route: request.match.resource,
@@ -64,4 +66,6 @@ export function toProxyEvent(request: ReceivedRequest): APIGatewayProxyEvent {
     sourceIp: request.sourceIp,
     time: request.time,
   });
+  if (request.identity) event.requestContext.identity = { ...event.requestContext.identity, ...request.identity };
+  return event;
 }

@@ -19,6 +19,7 @@ describe('parseRequestTarget', () => {
     const target = parseRequestTarget('/dev/a%20b/c%2Fd?q=a+b&plus=a%2Bb&u=%E2%9C%93&flag&empty=', 'dev');
 
     expect(target.rawPath).toBe('/dev/a%20b/c%2Fd');
+    expect(target.rawQuery).toBe('q=a+b&plus=a%2Bb&u=%E2%9C%93&flag&empty=');
     expect(target.path).toBe('/a%20b/c%2Fd');
     expect(target.query).toEqual([
       ['q', 'a b'],
@@ -47,5 +48,6 @@ describe('parseRequestTarget', () => {
 
     expect(target.path).toBe('/items');
     expect(target.query).toEqual([['x', '1']]);
+    expect(target.rawQuery).toBe('x=1');
   });
 });

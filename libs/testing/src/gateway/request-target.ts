@@ -11,6 +11,8 @@ export interface RequestTarget {
   path: string | null;
   /** Decoded query pairs in order; a key without `=` has the value `''`. */
   query: Array<[string, string]>;
+  /** The query string as received, without `?` (what a SigV4 signature covers). */
+  rawQuery: string;
 }
 
 /** Splits `req.url` (origin form, or absolute form from a proxy) into path and query. */
@@ -28,7 +30,7 @@ export function parseRequestTarget(target: string, stage: string): RequestTarget
       rawQuery = target.slice(mark + 1);
     }
   }
-  return { rawPath, path: stripStage(rawPath, stage), query: [...new URLSearchParams(rawQuery)] };
+  return { rawPath, path: stripStage(rawPath, stage), query: [...new URLSearchParams(rawQuery)], rawQuery };
 }
 
 /** `/dev` and `/dev/` are the root `/`; `/dev/x` is `/x`; anything else is outside the stage. */

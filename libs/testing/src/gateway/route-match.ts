@@ -3,20 +3,23 @@
  * beats `{name}`, which beats a greedy `{name+}`; values are the raw (still percent-encoded)
  * segments, like `pathParameters.proxy` in a live capture.
  */
-import type { GatewayRoute } from './types';
+import type { GatewayAuth, GatewayRoute } from './types';
 
 type Segment = { kind: 'literal'; text: string } | { kind: 'param'; name: string } | { kind: 'greedy'; name: string };
 
 interface CompiledRoute {
   method: string;
   template: string;
+  auth: GatewayAuth;
   segments: Segment[];
 }
 
-/** The resource a request reached and its path parameters. */
+/** The resource a request reached, its path parameters and who may call it. */
 export interface ResourceMatch {
   resource: string;
   pathParameters: Record<string, string> | null;
+  /** The matched method's authorization; the catch-all and the root are public, as deployed. */
+  auth: GatewayAuth;
 }
 
 /** The catch-all resource the deployed API has, so the Lambda itself answers unknown routes. */
@@ -42,7 +45,9 @@ function compile(route: GatewayRoute): CompiledRoute {
   if (!route.path.startsWith('/')) throw new TypeError(`Route path must start with "/", got "${route.path}"`);
   const parts = route.path === '/' ? [] : route.path.slice(1).split('/');
   const segments = parts.map((part, i) => compileSegment(part, i === parts.length - 1, route.path));
-  return { method, template: route.path, segments };
+  const auth = route.auth ?? 'none';
+  if (auth !== 'none' && auth !== 'iam') throw new TypeError(`Route "${route.path}" has auth "${String(auth)}"; expected "none" or "iam"`);
+  return { method, template: route.path, auth, segments };
 }
 
 function splitPath(path: string): string[] {
@@ -87,8 +92,8 @@ function compareSpecificity(a: CompiledRoute, b: CompiledRoute): number {
  *
  * @example
  * const match = createRouteMatcher([{ method: 'GET', path: '/items/{id}' }]);
- * match('GET', '/items/42'); // { resource: '/items/{id}', pathParameters: { id: '42' } }
- * match('PUT', '/x/y');      // { resource: '/{proxy+}', pathParameters: { proxy: 'x/y' } }
+ * match('GET', '/items/42'); // { resource: '/items/{id}', pathParameters: { id: '42' }, auth: 'none' }
+ * match('PUT', '/x/y');      // { resource: '/{proxy+}', pathParameters: { proxy: 'x/y' }, auth: 'none' }
  */
 export function createRouteMatcher(routes: readonly GatewayRoute[]): (method: string, path: string) => ResourceMatch {
   const compiled = routes.map(compile);
@@ -105,9 +110,10 @@ export function createRouteMatcher(routes: readonly GatewayRoute[]): (method: st
       return {
         resource: best.route.template,
         pathParameters: best.values.size > 0 ? Object.fromEntries(best.values) : null,
+        auth: best.route.auth,
       };
     }
-    if (parts.length === 0) return { resource: '/', pathParameters: null };
-    return { resource: PROXY_RESOURCE, pathParameters: { proxy: parts.join('/') } };
+    if (parts.length === 0) return { resource: '/', pathParameters: null, auth: 'none' };
+    return { resource: PROXY_RESOURCE, pathParameters: { proxy: parts.join('/') }, auth: 'none' };
   };
 }

@@ -13,13 +13,52 @@ export type GatewayInvoke = (event: APIGatewayProxyEvent, context: Context) => P
 /**
  * An explicit API Gateway resource and one of its methods. `path` is a resource template:
  * literal segments, `{name}` (one segment) and a trailing greedy `{name+}`. `method` may be `ANY`.
+ * `auth: 'iam'` is `AuthorizationType.IAM`: only SigV4-signed callers reach the Lambda.
  *
  * @example
- * const routes: GatewayRoute[] = [{ method: 'GET', path: '/items/{id}' }, { method: 'ANY', path: '/files/{key+}' }];
+ * const routes: GatewayRoute[] = [
+ *   { method: 'GET', path: '/items/{id}' },
+ *   { method: 'POST', path: '/items', auth: 'iam' },
+ *   { method: 'ANY', path: '/files/{key+}' },
+ * ];
  */
 export interface GatewayRoute {
   method: string;
   path: string;
+  /** `none` (public) or `iam` (SigV4 signature checked before the Lambda runs). @default 'none' */
+  auth?: GatewayAuth;
+}
+
+/** Who may call a route: anyone (`none`), or a SigV4-signed caller (`iam`). */
+export type GatewayAuth = 'none' | 'iam';
+
+/**
+ * A key pair the gateway accepts on `iam` routes, and the IAM user it stands for (what
+ * `requestContext.identity` says about the caller).
+ *
+ * @example
+ * const credential: GatewayCredential = { accessKeyId: 'AKIALOCAL0000000001', secretAccessKey: 'local-secret' };
+ */
+export interface GatewayCredential {
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** The caller's account. @default '000000000000' */
+  accountId?: string;
+  /** The IAM user name, in `userArn`. @default 'local-developer' */
+  userName?: string;
+}
+
+/**
+ * How the gateway checks `iam` routes: the key pairs it knows and the region signatures must be
+ * scoped to (the service is always `execute-api`).
+ *
+ * @example
+ * const iam: GatewayIamOptions = { credentials: [{ accessKeyId, secretAccessKey }], region: 'us-east-1' };
+ */
+export interface GatewayIamOptions {
+  credentials: readonly GatewayCredential[];
+  /** @default 'us-east-1' */
+  region?: string;
 }
 
 /**
@@ -51,6 +90,10 @@ export interface GatewayRequestRecord {
   statusCode: number;
   /** Whether the Lambda was invoked for this request. */
   invoked: boolean;
+  /** `x-amzn-ErrorType` of an answer the gateway gave itself (`MissingAuthenticationTokenException`, ...), else `null`. */
+  errorType: string | null;
+  /** The access key of a caller whose signature was accepted, else `null`. */
+  accessKeyId: string | null;
   durationMs: number;
 }
 
@@ -72,6 +115,11 @@ export interface LocalGatewayOptions {
    * @default []
    */
   routes?: readonly GatewayRoute[];
+  /**
+   * The key pairs and region for routes with `auth: 'iam'`; required when there are such routes.
+   * Requests to them without a valid signature get API Gateway's 403 answers and never reach the Lambda.
+   */
+  iam?: GatewayIamOptions;
   /** @default '127.0.0.1' */
   host?: string;
   /** @default 0 (a free port) */

@@ -1,0 +1,52 @@
+import { banner, signedCurl } from './banner';
+import type { StackInfo } from './stack-file';
+
+const info: StackInfo = {
+  apiUrl: 'http://127.0.0.1:3000/dev',
+  secretsManagerEndpoint: 'http://127.0.0.1:40001',
+  region: 'us-east-1',
+  secretId: 'serverless-app-rds-secret',
+  dbAdminUrl: 'mysql://admin:generated@127.0.0.1:40002/app_x',
+  dbHost: '127.0.0.1',
+  dbPort: 40002,
+  dbName: 'app_x',
+  dbAppUser: 'app',
+  dbMode: 'local',
+  dbServerPid: 4242,
+  dbDir: '/tmp/serverless-app-mysql-run-x',
+  pid: 1,
+  startedAt: '2026-11-26T20:00:00.000Z',
+  bundleDir: '/repo/.local/bundles/1',
+  routes: [
+    { method: 'GET', path: '/', auth: 'none' },
+    { method: 'GET', path: '/items', auth: 'iam' },
+    { method: 'POST', path: '/items', auth: 'iam' },
+  ],
+  credentials: { accessKeyId: 'AKIALOCALEXAMPLE0001', secretAccessKey: 'a/b+cSecret' },
+};
+
+describe('banner', () => {
+  const text = banner(info, { workspaceRoot: '/repo', stackFile: '/repo/.local/stack.json' });
+
+  it('tells public routes from signed ones and names the access key, not the secret', () => {
+    expect(text).toContain('  Routes           GET /\n');
+    expect(text).toContain('  Signed (IAM)     GET /items, POST /items\n');
+    expect(text).toContain('  Credentials      AKIALOCALEXAMPLE0001 (SigV4: region us-east-1, service execute-api; the secret is in the stack file)');
+    expect(text).toContain('  Stack file       .local/stack.json');
+  });
+
+  it('shows a ready-to-paste signed curl for a write, and a plain one for the public root', () => {
+    expect(text).toContain('  Try:  curl http://127.0.0.1:3000/dev/\n');
+    expect(text).toContain(
+      `curl --aws-sigv4 "aws:amz:us-east-1:execute-api" --user "AKIALOCALEXAMPLE0001:a/b+cSecret" -X POST http://127.0.0.1:3000/dev/items -H 'content-type: application/json' -d '{"name":"first"}'`,
+    );
+  });
+});
+
+describe('signedCurl', () => {
+  it('scopes the signature to the stack region and execute-api', () => {
+    expect(signedCurl({ ...info, region: 'eu-west-1' }, 'http://x/dev/items')).toBe(
+      'curl --aws-sigv4 "aws:amz:eu-west-1:execute-api" --user "AKIALOCALEXAMPLE0001:a/b+cSecret" http://x/dev/items',
+    );
+  });
+});
