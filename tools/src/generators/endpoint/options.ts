@@ -1,6 +1,6 @@
 import type { Tree } from '@nx/devkit';
-import { declaredFeatures } from './declared-features';
-import { checkFeatureRegistration, type FeatureRegistration, FeatureRegistrationError } from './feature-registration';
+import { type DeclaredFeatures, declaredFeatures } from './declared-features';
+import { checkFeatureRegistration, type FeatureRegistration, FeatureRegistrationError, readFeatureList } from './feature-registration';
 import { endpointNames, type EndpointNames, KEBAB_CASE } from './names';
 import { checkReadmeRows, ReadmeRowsError } from './readme-rows';
 import { type Auth, AUTHS, BODY_METHODS, crudRoutes, type Method, METHODS, type PlannedRoute, singleRoute } from './route-plan';
@@ -168,19 +168,27 @@ function registrationProblems(tree: Tree, names: EndpointNames, feature: Feature
     problems.push(`${API.features} does not exist`);
     return [];
   }
-  try {
-    const list = checkFeatureRegistration(source, feature, API.features);
-    const declared = declaredFeatures(tree, API.features, list);
-    // Every new route starts with /<name>, so a free first segment means no route clashes.
-    const taken = declared.routes.find((r) => r.path.split('/')[1] === names.name);
-    if (taken) problems.push(`the path segment /${names.name} is already served (${taken.method} ${taken.path} in ${taken.file}); pick another name`);
-    if (declared.names.includes(names.name)) problems.push(`a feature named "${names.name}" is already listed in ${API.features}`);
-    return declared.unread;
-  } catch (error) {
+  const problem = (error: unknown) => {
     if (!(error instanceof FeatureRegistrationError)) throw error;
     problems.push(error.message);
+  };
+  let declared: DeclaredFeatures;
+  try {
+    declared = declaredFeatures(tree, API.features, readFeatureList(source, API.features));
+  } catch (error) {
+    problem(error);
     return [];
   }
+  // Every new route starts with /<name>, so a free first segment means no route clashes.
+  const taken = declared.routes.find((r) => r.path.split('/')[1] === names.name);
+  if (taken) problems.push(`the path segment /${names.name} is already served (${taken.method} ${taken.path} in ${taken.file}); pick another name`);
+  if (declared.names.includes(names.name)) problems.push(`a feature named "${names.name}" is already listed in ${API.features}`);
+  try {
+    checkFeatureRegistration(source, feature, API.features);
+  } catch (error) {
+    problem(error);
+  }
+  return declared.unread;
 }
 
 function readmeProblems(tree: Tree, problems: string[]): void {
