@@ -66,6 +66,8 @@ function unusedName(root: string, base: string): string {
     copy = mkdtempSync(join(tmpdir(), 'serverless-app-endpoint-e2e-'));
     cpSync(workspaceRoot, copy, {
       recursive: true,
+      // Same mtimes: the set-up check compares package-lock.json's with the linked node_modules' install.
+      preserveTimestamps: true,
       filter: (source) => !relative(workspaceRoot, source).split(sep).some((segment) => EXCLUDED.has(segment)),
     });
     symlinkSync(join(workspaceRoot, 'node_modules'), join(copy, 'node_modules'), 'dir');
