@@ -1,6 +1,10 @@
-/** For tools (benchmarks, local stack): build handlers and read the route table without importing the Lambda entry points. */
+/**
+ * For tools (benchmarks, local stack, the endpoint generator): build handlers, read the route table and render
+ * README's route rows without importing the Lambda entry points.
+ */
 export { loadConfig, type ApiConfig, ConfigError } from './config';
 export { createHandler, type ApiHandler, type HandlerOptions } from './handler';
 export { createMigrateHandler, type MigrationSummary } from './migrate-handler';
 export { routeManifest } from './route-table';
+export { README_ROUTES_END, README_ROUTES_START, type ReadmeRoute, readmeRouteRow, readmeRouteTable, withRouteTable } from './readme-routes';
 export type { Feature, HttpMethod, Route, RouteAuth, RouteManifestEntry } from './http/route';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Feature } from './http/route';
 import { json } from './http/response';
-import { README_ROUTES_END, README_ROUTES_START, readmeRouteTable, withRouteTable } from './readme-routes';
+import { README_ROUTES_END, README_ROUTES_START, readmeRouteRow, readmeRouteTable, withRouteTable } from './readme-routes';
 
 const handler = async () => json(200, null);
 const fixture: Feature[] = [
@@ -15,6 +15,15 @@ describe('readmeRouteTable', () => {
     expect(readmeRouteTable(fixture)).toBe(
       ['| route | auth | what it does |', '|---|---|---|', '| `GET /a` | public | list `a` \\| pipes escaped |', '| `DELETE /b/{id}` | IAM (SigV4) | delete a b |'].join('\n'),
     );
+  });
+});
+
+describe('readmeRouteRow', () => {
+  it('is the row the table has for the route (the endpoint generator appends rows with it)', () => {
+    const [, , first] = readmeRouteTable(fixture).split('\n');
+
+    expect(readmeRouteRow({ method: 'GET', path: '/a', auth: 'none', summary: 'list `a` | pipes escaped' })).toBe(first);
+    expect(readmeRouteRow({ method: 'POST', path: '/b', auth: 'iam', summary: 'two\nlines' })).toBe('| `POST /b` | IAM (SigV4) | two lines |');
   });
 });
 

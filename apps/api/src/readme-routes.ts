@@ -1,4 +1,4 @@
-import type { Feature } from './http/route';
+import type { Feature, Route } from './http/route';
 import { routesOf } from './route-table';
 
 /** The markers around the generated route table in README.md (written by `npx nx run api:readme-routes`). */
@@ -8,6 +8,20 @@ export const README_ROUTES_END = '<!-- routes:end -->';
 const AUTH: Record<string, string> = { none: 'public', iam: 'IAM (SigV4)' };
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
+/** What a row of the README's route table shows of a route. */
+export type ReadmeRoute = Pick<Route, 'method' | 'path' | 'auth' | 'summary'>;
+
+/**
+ * One row of the README's route table (Markdown). The endpoint generator adds
+ * its rows with this too, so the format is defined here only.
+ *
+ * @example
+ * readmeRouteRow({ method: 'GET', path: '/items/{id}', auth: 'none', summary: 'read an item' }); // '| `GET /items/{id}` | public | read an item |'
+ */
+export function readmeRouteRow(r: ReadmeRoute): string {
+  return `| \`${r.method} ${r.path}\` | ${AUTH[r.auth] ?? r.auth} | ${cell(r.summary)} |`;
+}
+
 /**
  * The README's route table (Markdown), one row per route.
  *
@@ -15,8 +29,7 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
  * readmeRouteTable(features); // '| route | auth | what it does |\n|---|---|---|\n| `GET /` | public | ... |'
  */
 export function readmeRouteTable(features?: readonly Feature[]): string {
-  const rows = routesOf(features).map((r) => `| \`${r.method} ${r.path}\` | ${AUTH[r.auth] ?? r.auth} | ${cell(r.summary)} |`);
-  return ['| route | auth | what it does |', '|---|---|---|', ...rows].join('\n');
+  return ['| route | auth | what it does |', '|---|---|---|', ...routesOf(features).map(readmeRouteRow)].join('\n');
 }
 
 /**

@@ -64,14 +64,27 @@ describe('what a test result depends on (its cache key)', () => {
     expect(inputs['infra']?.has('apps/api/src/items.integration.spec.ts')).toBe(false);
   });
 
-  it("the api's route table and migrations are inputs of the infra tests (the stack is built from them)", () => {
-    expect(inputs['infra']?.has('apps/api/routes.json')).toBe(true);
-    expect(inputs['infra']?.has('apps/api/migrations/0001_create_items.sql')).toBe(true);
+  it("the api's route table (features.ts and the feature modules it lists) and migrations are inputs of the infra tests (the stack is built from them)", () => {
+    const routeSources = ['apps/api/src/features.ts', 'apps/api/src/items/items.routes.ts', 'apps/api/src/http/route.ts', 'apps/api/migrations/0001_create_items.sql'];
+
+    expect(routeSources.filter((file) => !inputs['infra']?.has(file))).toEqual([]);
   });
 
-  it("the endpoint generator's end-to-end test (in workspace-plugin) depends on all of apps/api and apps/infra, and on its skip switch", () => {
+  it("the endpoint generator's end-to-end test (in workspace-plugin) depends on all of apps/api and apps/infra, README.md and its skip switch", () => {
     expect(inputs['workspace-plugin']?.has('apps/api/src/items.integration.spec.ts')).toBe(true);
     expect(inputs['workspace-plugin']?.has('apps/infra/src/app.spec.ts')).toBe(true);
+    expect(inputs['workspace-plugin']?.has('README.md')).toBe(true);
     expect(environment['workspace-plugin']).toContain('SKIP_ENDPOINT_E2E');
   });
+});
+
+describe('the route manifest infra reads (api:routes)', () => {
+  it('is derived from features.ts and the feature modules, and cached as dist/apps/api/routes.json', () => {
+    const shown = JSON.parse(nx('show', 'target', 'inputs', 'api:routes', '--json')) as { files: string[] };
+    const project = JSON.parse(nx('show', 'project', 'api', '--json')) as { targets: Record<string, { outputs?: string[]; cache?: boolean }> };
+
+    expect(['apps/api/src/features.ts', 'apps/api/src/items/items.routes.ts', 'apps/api/src/route-table.main.ts'].filter((file) => !shown.files.includes(file))).toEqual([]);
+    expect(shown.files).not.toContain('apps/api/src/items.integration.spec.ts');
+    expect(project.targets['routes']).toMatchObject({ cache: true, outputs: ['{workspaceRoot}/dist/apps/api/routes.json'] });
+  }, 60_000);
 });

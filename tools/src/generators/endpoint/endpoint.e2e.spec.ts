@@ -1,21 +1,23 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 
 /**
  * The generator end to end, as a developer uses it: a temporary copy of this
  * workspace (the working tree, uncommitted changes included; node_modules
- * linked), committed to a fresh git repository; the real `nx g` there; then
- * `nx affected` from that commit, which must select api, infra and this
- * plugin and pass their lint, typecheck and tests; then `npm start` in the copy
- * and the new route over HTTP.
+ * linked), committed to a fresh git repository; the real `nx g` there, twice —
+ * a CRUD feature and a single idempotent POST route with IAM auth, under names
+ * the copy does not use yet (so it passes whatever was generated into this
+ * workspace before); then `nx affected -t lint typecheck test` from that
+ * commit, which must select api, infra and this plugin and pass (this file is
+ * skipped inside the copy); then `npm start` in the copy and the new CRUD
+ * routes over HTTP.
  *
- * Slow (about two minutes on two cores). Skip it with SKIP_ENDPOINT_E2E=1.
+ * Slow (several minutes on two cores). Skip it with SKIP_ENDPOINT_E2E=1.
  */
 const skip = process.env['SKIP_ENDPOINT_E2E'] === '1';
 const workspaceRoot = join(__dirname, '../../../..');
-const NAME = 'order-lines';
 
 /** Not copied: installed, built, cached or local state. */
 const EXCLUDED = new Set(['node_modules', '.nx', 'dist', 'tmp', 'coverage', '.local', '.git', 'cdk.out']);
@@ -24,30 +26,48 @@ const EXCLUDED = new Set(['node_modules', '.nx', 'dist', 'tmp', 'coverage', '.lo
 function cleanEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !key.startsWith('NX_') && key !== 'JEST_WORKER_ID') env[key] = value;
+    if (value !== undefined && !key.startsWith('NX_') && key !== 'JEST_WORKER_ID' && key !== 'SKIP_ENDPOINT_E2E') env[key] = value;
   }
   return { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0', NX_TUI: 'false' };
 }
 
 const stripAnsi = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, ''); // eslint-disable-line no-control-regex
 
+/** `base`, or `x2-base`, `x3-base`, …: the first name that has no folder in apps/api/src and no route in README's table. */
+function unusedName(root: string, base: string): string {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const candidates = [base, ...Array.from({ length: 50 }, (_, i) => `x${i + 2}-${base}`)];
+  const free = candidates.find((name) => !existsSync(join(root, 'apps/api/src', name)) && !new RegExp(`\`[A-Z]+ /${name}[/\`]`).test(readme));
+  if (!free) throw new Error(`no free name like ${base} in ${root}`);
+  return free;
+}
+
 (skip ? describe.skip : describe)('nx g @serverless-app/workspace-plugin:endpoint, end to end in a copy of the workspace', () => {
   let copy: string;
   let base: string;
+  let crud: string;
+  let single: string;
+  let firstMigration: number;
+  let migrationsBefore: number;
   const env = cleanEnv();
   const nxBin = require.resolve('nx/bin/nx');
-  const run = (command: string, args: string[]) => spawnSync(command, args, { cwd: copy, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const nx = (...args: string[]) => {
-    const result = run(process.execPath, [nxBin, ...args]);
+  const run = (command: string, args: string[], extraEnv: Record<string, string> = {}) =>
+    spawnSync(command, args, { cwd: copy, env: { ...env, ...extraEnv }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const nx = (args: string[], extraEnv: Record<string, string> = {}) => {
+    const result = run(process.execPath, [nxBin, ...args], extraEnv);
     return { status: result.status, output: stripAnsi(`${result.stdout}${result.stderr}`) };
   };
   const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: copy, encoding: 'utf8' });
-  let generated: { status: number | null; output: string };
+  const generate = (...args: string[]) => nx(['g', '@serverless-app/workspace-plugin:endpoint', ...args, '--no-interactive']);
+  const migration = (offset: number, table: string) => `apps/api/migrations/${String(firstMigration + offset).padStart(4, '0')}_create_${table}.sql`;
+  let generated: Array<{ status: number | null; output: string }>;
 
   beforeAll(() => {
     copy = mkdtempSync(join(tmpdir(), 'serverless-app-endpoint-e2e-'));
     cpSync(workspaceRoot, copy, {
       recursive: true,
+      // Same mtimes: the set-up check compares package-lock.json's with the linked node_modules' install.
+      preserveTimestamps: true,
       filter: (source) => !relative(workspaceRoot, source).split(sep).some((segment) => EXCLUDED.has(segment)),
     });
     symlinkSync(join(workspaceRoot, 'node_modules'), join(copy, 'node_modules'), 'dir');
@@ -56,78 +76,86 @@ const stripAnsi = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, ''); // esli
     git('commit', '--quiet', '--no-verify', '--message', 'the workspace before the generator');
     base = git('rev-parse', 'HEAD').trim();
 
-    generated = nx('g', '@serverless-app/workspace-plugin:endpoint', NAME, '--no-interactive');
-  }, 120_000);
+    crud = unusedName(copy, 'order-lines');
+    single = unusedName(copy, 'signups');
+    const migrations = readdirSync(join(copy, 'apps/api/migrations')).filter((f) => f.endsWith('.sql'));
+    migrationsBefore = migrations.length;
+    firstMigration = Math.max(0, ...migrations.map((f) => Number(/^(\d+)_/.exec(f)?.[1] ?? 0))) + 1;
+    generated = [generate(crud), generate(single, '--crud=false', '--method=POST', `--path=/${single}/{campaign}`, '--table', '--auth=iam')];
+  }, 180_000);
 
   afterAll(() => {
     if (copy) rmSync(copy, { recursive: true, force: true });
   });
 
-  it('generates the endpoint: new files under apps/api, the two registrations, nothing else', () => {
-    const changes = git('status', '--porcelain', '--untracked-files=all')
-      .split('\n')
-      .filter(Boolean)
-      .sort();
+  it('generates both: new files under apps/api, features.ts and README.md extended, nothing else', () => {
+    const changes = git('status', '--porcelain', '--untracked-files=all').split('\n').filter(Boolean).sort();
+    const singular = crud.replace(/s$/, '');
 
-    expect({ status: generated.status, output: generated.status === 0 ? '' : generated.output }).toEqual({ status: 0, output: '' });
-    expect(generated.output).toContain(`Added GET /${NAME}, POST /${NAME}, GET /${NAME}/{id}, PATCH /${NAME}/{id}, DELETE /${NAME}/{id}`);
-    expect(changes).toEqual([
-      ' M apps/api/routes.json',
-      ' M apps/api/src/handler.ts',
-      '?? apps/api/migrations/0002_create_order_lines.sql',
-      `?? apps/api/src/${NAME}/order-line.schema.spec.ts`,
-      `?? apps/api/src/${NAME}/order-line.schema.ts`,
-      `?? apps/api/src/${NAME}/order-line.ts`,
-      `?? apps/api/src/${NAME}/${NAME}.integration.spec.ts`,
-      `?? apps/api/src/${NAME}/${NAME}.repository.ts`,
-      `?? apps/api/src/${NAME}/${NAME}.routes.ts`,
-      `?? apps/api/src/${NAME}/${NAME}.service.ts`,
+    expect(generated.map((g) => ({ status: g.status, output: g.status === 0 ? '' : g.output }))).toEqual([
+      { status: 0, output: '' },
+      { status: 0, output: '' },
     ]);
+    expect(generated[0]?.output).toContain(`Added GET /${crud}, POST /${crud}, GET /${crud}/{id}, PATCH /${crud}/{id}, DELETE /${crud}/{id}`);
+    expect(generated[1]?.output).toContain(`Added POST /${single}/{campaign}`);
+    expect(changes).toEqual(
+      [
+        ' M README.md',
+        ' M apps/api/src/features.ts',
+        `?? ${migration(0, crud.replace(/-/g, '_'))}`,
+        `?? ${migration(1, single.replace(/-/g, '_'))}`,
+        `?? apps/api/src/${crud}/${crud}.integration.spec.ts`,
+        `?? apps/api/src/${crud}/${crud}.repository.ts`,
+        `?? apps/api/src/${crud}/${crud}.routes.ts`,
+        `?? apps/api/src/${crud}/${crud}.service.spec.ts`,
+        `?? apps/api/src/${crud}/${crud}.service.ts`,
+        `?? apps/api/src/${crud}/${singular}.schema.ts`,
+        `?? apps/api/src/${crud}/${singular}.ts`,
+        ...['integration.spec', 'repository', 'routes', 'schema.spec', 'schema', 'service'].map((role) => `?? apps/api/src/${single}/${single}.${role}.ts`),
+      ].sort(),
+    );
+  });
+
+  it('writes services that throw domain errors and import nothing of HTTP', () => {
+    const services = [`apps/api/src/${crud}/${crud}.service.ts`, `apps/api/src/${single}/${single}.service.ts`].map((f) => readFileSync(join(copy, f), 'utf8'));
+
+    expect(services.filter((s) => s.includes("from '../http"))).toEqual([]);
   });
 
   it('refuses to run twice, and changes nothing', () => {
     const before = git('status', '--porcelain', '--untracked-files=all');
-    const handler = readFileSync(join(copy, 'apps/api/src/handler.ts'), 'utf8');
+    const features = readFileSync(join(copy, 'apps/api/src/features.ts'), 'utf8');
 
-    const again = nx('g', '@serverless-app/workspace-plugin:endpoint', NAME, '--no-interactive');
+    const again = generate(crud);
 
     expect(again.status).not.toBe(0);
-    expect(again.output).toContain(`Cannot generate the endpoint "${NAME}"; nothing was written`);
-    expect(again.output).toContain(`apps/api/src/${NAME} already exists`);
+    expect(again.output).toContain(`Cannot generate the endpoint "${crud}"; nothing was written`);
+    expect(again.output).toContain(`apps/api/src/${crud} already exists`);
     expect(git('status', '--porcelain', '--untracked-files=all')).toBe(before);
-    expect(readFileSync(join(copy, 'apps/api/src/handler.ts'), 'utf8')).toBe(handler);
+    expect(readFileSync(join(copy, 'apps/api/src/features.ts'), 'utf8')).toBe(features);
   }, 60_000);
 
-  it('affects api, infra (which serves routes.json) and this plugin (which imports the api), and nothing else', () => {
-    const affected = nx('show', 'projects', '--affected', `--base=${base}`, '--json');
+  it('affects api, infra (built from the route table) and this plugin (which imports the api), and nothing else; deploy selects infra', () => {
+    const affected = nx(['show', 'projects', '--affected', `--base=${base}`, '--json']);
+    const deploy = nx(['show', 'projects', '--affected', `--base=${base}`, '-t', 'deploy', '--json']);
 
     expect(affected.status).toBe(0);
     expect((JSON.parse(affected.output) as string[]).sort()).toEqual(['api', 'infra', 'workspace-plugin']);
-  }, 60_000);
-
-  it('is deployed by `nx affected -t deploy`, which selects infra', () => {
-    const deploy = nx('show', 'projects', '--affected', `--base=${base}`, '-t', 'deploy', '--json');
-
     expect(JSON.parse(deploy.output)).toEqual(['infra']);
-  }, 60_000);
+  }, 120_000);
 
-  it('passes lint and typecheck of every affected project', () => {
-    const result = nx('affected', '-t', 'lint', 'typecheck', `--base=${base}`, '--outputStyle=static', '--skip-nx-cache');
+  it('passes lint, typecheck and the tests of every affected project, the new features\' own tests and the README check included', () => {
+    // Inside the copy this file is skipped: it would run itself again.
+    const result = nx(['affected', '-t', 'lint', 'typecheck', 'test', `--base=${base}`, '--outputStyle=static', '--skip-nx-cache'], { SKIP_ENDPOINT_E2E: '1' });
 
-    expect({ status: result.status, output: result.status === 0 ? '' : result.output }).toEqual({ status: 0, output: '' });
-    expect(result.output).toContain('Successfully ran targets lint, typecheck for 3 projects');
-  }, 600_000);
-
-  it("passes the tests of api (the endpoint's own tests included) and infra", () => {
-    // This plugin's own tests would run this file again inside the copy.
-    const result = nx('affected', '-t', 'test', `--base=${base}`, '--exclude=workspace-plugin', '--outputStyle=static', '--skip-nx-cache');
-
-    expect({ status: result.status, output: result.status === 0 ? '' : result.output }).toEqual({ status: 0, output: '' });
-    expect(result.output).toContain('Successfully ran target test for 2 projects');
-    expect(result.output).toMatch(new RegExp(`PASS +api +src/${NAME}/${NAME}\\.integration\\.spec\\.ts`));
-    expect(result.output).toMatch(new RegExp(`PASS +api +src/${NAME}/order-line\\.schema\\.spec\\.ts`));
-    expect(result.output).toMatch(/PASS +infra +src\/constructs\/public-api\.spec\.ts/);
-  }, 600_000);
+    expect({ status: result.status, output: result.status === 0 ? '' : result.output.slice(-20_000) }).toEqual({ status: 0, output: '' });
+    expect(result.output).toContain('Successfully ran targets lint, typecheck, test for 3 projects');
+    for (const spec of [`${crud}/${crud}.integration.spec.ts`, `${crud}/${crud}.service.spec.ts`, `${single}/${single}.integration.spec.ts`, `${single}/${single}.schema.spec.ts`, 'readme-routes.spec.ts']) {
+      expect(result.output).toMatch(new RegExp(`PASS +api +(?:apps/api/)?src/${spec.replace(/\./g, '\\.')}`));
+    }
+    expect(result.output).toMatch(/PASS +infra /);
+    expect(result.output).toMatch(/PASS +workspace-plugin +(?:tools\/)?src\/generators\/endpoint\/generator\.spec\.ts/);
+  }, 1_500_000);
 
   describe('npm start in the copy', () => {
     let child: ChildProcess;
@@ -157,26 +185,31 @@ const stripAnsi = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, ''); // esli
       }
     }, 60_000);
 
-    it('applies the new migration and lists the new routes', () => {
-      expect(output).toContain('2 migration(s) applied');
-      expect(output).toContain(`GET /${NAME}/{id}`);
+    it('applies the new migrations and lists the new routes', () => {
+      expect(output).toContain(`${migrationsBefore + 2} migration(s) applied`);
+      expect(output).toContain(`GET /${crud}/{id}`);
+      expect(output).toContain(`POST /${single}/{campaign}`);
     });
 
-    it('serves the new routes over HTTP: create, read, list', async () => {
-      const created = await fetch(`${apiUrl}/${NAME}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'from the generator e2e test' }),
-      });
+    it('serves the new CRUD routes over HTTP: an idempotent create, read, list', async () => {
+      const post = () =>
+        fetch(`${apiUrl}/${crud}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': 'e2e-1' },
+          body: JSON.stringify({ name: 'from the generator e2e test' }),
+        });
+      const created = await post();
       const body = (await created.json()) as { id: number };
-      const got = await fetch(`${apiUrl}/${NAME}/${body.id}`);
-      const list = await fetch(`${apiUrl}/${NAME}?limit=5`);
+      const retried = await post();
+      const got = await fetch(`${apiUrl}/${crud}/${body.id}`);
+      const list = await fetch(`${apiUrl}/${crud}?limit=5`);
 
       expect(created.status).toBe(201);
-      expect(created.headers.get('location')).toBe(`/dev/${NAME}/${body.id}`);
+      expect(created.headers.get('location')).toBe(`/dev/${crud}/${body.id}`);
+      expect([retried.status, retried.headers.get('idempotent-replayed'), ((await retried.json()) as { id: number }).id]).toEqual([201, 'true', body.id]);
       expect(got.status).toBe(200);
       expect(await got.json()).toMatchObject({ id: body.id, name: 'from the generator e2e test', description: null });
-      expect(await list.json()).toEqual({ orderLines: [expect.objectContaining({ id: body.id })], nextCursor: null });
+      expect(await list.json()).toEqual({ items: [expect.objectContaining({ id: body.id })], nextCursor: null });
     });
 
     it('stops cleanly on SIGINT', async () => {

@@ -1,19 +1,13 @@
 import { generateFiles, type GeneratorCallback, logger, type Tree } from '@nx/devkit';
 import { join } from 'node:path';
-import { API, CURSOR_MODULE, type EndpointOptions, type Method, normalizeOptions } from './options';
-import { addRoutesToHandler, type RouteEntry, serializeRouteTable } from './register-routes';
+import { addFeature } from './feature-registration';
+import { API, type EndpointOptions, normalizeOptions } from './options';
+import { withReadmeRows } from './readme-rows';
+import { type Method, tsString } from './route-plan';
 import type { EndpointGeneratorSchema } from './schema';
 
+/** The service function of a single route, by method. */
 const VERBS: Record<Method, string> = { GET: 'get', POST: 'create', PUT: 'put', PATCH: 'update', DELETE: 'delete' };
-
-/** The handler each CRUD route is served by, in the generated routes module. */
-function crudHandler(route: RouteEntry): string {
-  const item = route.path.endsWith('/{id}');
-  if (route.method === 'GET') return item ? 'get' : 'list';
-  if (route.method === 'POST') return 'withBody(create)';
-  if (route.method === 'PATCH') return 'withBody(update)';
-  return 'remove';
-}
 
 /** What the single-route templates need besides the names. */
 function singleRouteSubstitutions(o: EndpointOptions) {
@@ -30,11 +24,13 @@ function singleRouteSubstitutions(o: EndpointOptions) {
   const inputs = [...(o.params.length > 0 ? ['params'] : []), ...(o.hasBody ? ['body'] : [])];
   const inputExpression = inputs.length === 2 ? '{ ...params, ...body }' : inputs[0];
   return {
+    kitImports: o.idempotent ? ['IDEMPOTENCY_HEADER', 'idempotencyKeyOf', 'validate'] : ['validate'],
     schemaImports: [...(o.params.length > 0 ? [`${pascal}Params`] : []), o.hasBody ? `${pascal}Body` : `${pascal}Query`].sort(),
     inputTypes: inputs.map((i) => `v.InferOutput<typeof ${pascal}${i === 'params' ? 'Params' : 'Body'}>`),
     resultBase: inputs.length > 0 ? `${pascal}Input & ` : '',
     inputSpread: inputs.length > 0 ? '...input, ' : '',
-    serviceArguments: inputExpression ? `await getDb(), ${inputExpression}` : 'await getDb()',
+    requestFields: [...o.params, ...(o.hasBody ? ['name'] : [])].map((field) => `input.${field}`),
+    serviceArguments: inputExpression ? `await db(), ${inputExpression}` : 'await db()',
     sampleArguments: inputs.length > 0 ? `db, ${object(sampleFields)}` : 'db',
     serviceFunction: `${VERBS[o.method]}${pascal}`,
     status: o.method === 'POST' ? 201 : 200,
@@ -45,14 +41,17 @@ function singleRouteSubstitutions(o: EndpointOptions) {
     expectedBody: object([...sampleFields, ...answerFields]),
     answerWords: o.table ? (o.hasBody ? 'the stored row' : 'the row count') : 'the database time',
     otherMethod: o.method === 'PUT' ? 'POST' : 'PUT',
+    handler: o.routes[0]?.handler,
   };
 }
 
 /**
- * Adds an endpoint to apps/api in the shape of `/items`: schema, row mapping,
- * repository, service, routes, unit and integration tests, a migration for its
- * table, and the registration of its routes in `handler.ts` and `routes.json`
- * (which the infrastructure creates API Gateway resources from). Everything is
+ * Adds a feature to apps/api in the shape of `/items`: routes module
+ * (module-level handlers on `context.db()`), schema, service (throwing the
+ * kit's domain errors; creates idempotent), repository, row mapping, a
+ * migration for its table, unit and integration tests; registers it in
+ * `features.ts` (one import, one array element, edited through the syntax
+ * tree) and adds its routes to README's generated route table. Everything is
  * checked before anything is written; a clash throws and changes nothing.
  *
  * @example
@@ -63,32 +62,36 @@ function singleRouteSubstitutions(o: EndpointOptions) {
  */
 export async function endpointGenerator(tree: Tree, schema: EndpointGeneratorSchema): Promise<GeneratorCallback> {
   const options = normalizeOptions(tree, schema);
-  const { names, folder, routesFunction, modulePath, migration } = options;
-  const common = { ...names, crud: options.crud, method: options.method, path: options.path, params: options.params, hasBody: options.hasBody, routesFunction };
+  const { names, folder, feature, migration, routes } = options;
+  const common = {
+    ...names,
+    crud: options.crud,
+    method: options.method,
+    path: options.path,
+    params: options.params,
+    hasBody: options.hasBody,
+    idempotent: options.idempotent,
+    table: options.table ? names.table : '',
+    featureExport: feature.exportName,
+    routes: routes.map((route) => ({ ...route, summaryLiteral: tsString(route.summary) })),
+  };
 
-  if (options.crud) {
-    const routes = options.routes.map((r) => ({ ...r, handler: crudHandler(r) }));
-    generateFiles(tree, join(__dirname, 'files/crud'), folder, { ...common, routes, cursorModule: CURSOR_MODULE });
-  } else {
-    generateFiles(tree, join(__dirname, 'files/single'), folder, { ...common, table: options.table ? names.table : '', ...singleRouteSubstitutions(options) });
-  }
+  generateFiles(tree, join(__dirname, options.crud ? 'files/crud' : 'files/single'), folder, options.crud ? common : { ...common, ...singleRouteSubstitutions(options) });
   if (migration) {
     const tableComment = names.words.charAt(0).toUpperCase() + names.words.slice(1);
-    generateFiles(tree, join(__dirname, 'files/migration'), API.migrations, { ...common, migrationName: migration.name, tableComment });
+    generateFiles(tree, join(__dirname, 'files/migration'), API.migrations, { ...common, table: names.table, migrationName: migration.name, tableComment });
   }
-
-  tree.write(API.handler, addRoutesToHandler(tree.read(API.handler, 'utf-8') ?? '', { importName: routesFunction, modulePath }, API.handler));
-  const table = JSON.parse(tree.read(API.routes, 'utf-8') ?? '{}') as { routes: RouteEntry[] };
-  tree.write(API.routes, serializeRouteTable({ ...table, routes: [...table.routes, ...options.routes.map(({ method, path }) => ({ method, path }))] }));
+  tree.write(API.features, addFeature(tree.read(API.features, 'utf-8') ?? '', feature, API.features));
+  tree.write(API.readme, withReadmeRows(tree.read(API.readme, 'utf-8') ?? '', routes, API.readme));
 
   return () => {
-    logger.info(
-      [
-        `Added ${options.routes.map((r) => `${r.method} ${r.path}`).join(', ')}${migration ? ` and ${migration.file}` : ''}.`,
-        'Next: npx nx test api (its integration tests start a throwaway database), npm start to call it locally,',
-        'npx nx affected -t deploy to deploy (selects infra). See docs/extending.md.',
-      ].join('\n'),
-    );
+    const lines = [
+      `Added ${routes.map((r) => `${r.method} ${r.path}`).join(', ')}${migration ? ` and ${migration.file}` : ''}.`,
+      'Next: npx nx test api (its integration tests start a throwaway database), npm start to call it locally,',
+      'npx nx affected -t deploy to deploy (selects infra). See docs/extending.md.',
+    ];
+    if (options.unchecked.length > 0) lines.push(`Not checked for clashing routes (not read from their modules): ${options.unchecked.join(', ')}.`);
+    logger.info(lines.join('\n'));
   };
 }
 

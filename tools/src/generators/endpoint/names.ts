@@ -15,6 +15,10 @@ export interface EndpointNames {
   /** Words for messages and test names: `order lines`, `order line`. */
   words: string;
   singularWords: string;
+  /** With its indefinite article: `an order line`, `a report`. */
+  singularWithArticle: string;
+  /** The same, capitalised: `An order line`. */
+  capitalSingularWithArticle: string;
   /** The table: `order_lines`. */
   table: string;
 }
@@ -63,6 +67,8 @@ export function singularOf(kebab: string): string {
  * endpointNames('statuses', 'status').singularCamel; // 'status'
  */
 export function endpointNames(name: string, singular = singularOf(name)): EndpointNames {
+  const singularWords = singular.split('-').join(' ');
+  const singularWithArticle = `${/^[aeiou]/.test(singular) ? 'an' : 'a'} ${singularWords}`;
   return {
     name,
     singular,
@@ -71,7 +77,9 @@ export function endpointNames(name: string, singular = singularOf(name)): Endpoi
     singularCamel: camelOf(singular),
     singularPascal: pascalOf(singular),
     words: name.split('-').join(' '),
-    singularWords: singular.split('-').join(' '),
+    singularWords,
+    singularWithArticle,
+    capitalSingularWithArticle: singularWithArticle.charAt(0).toUpperCase() + singularWithArticle.slice(1),
     table: name.split('-').join('_'),
   };
 }

@@ -1,36 +1,31 @@
 import type { Tree } from '@nx/devkit';
+import { type DeclaredFeatures, declaredFeatures } from './declared-features';
+import { checkFeatureRegistration, type FeatureRegistration, FeatureRegistrationError, readFeatureList } from './feature-registration';
 import { endpointNames, type EndpointNames, KEBAB_CASE } from './names';
-import { checkHandlerSource, type RouteEntry, RouteRegistrationError } from './register-routes';
+import { checkReadmeRows, ReadmeRowsError } from './readme-rows';
+import { type Auth, AUTHS, BODY_METHODS, crudRoutes, type Method, METHODS, type PlannedRoute, singleRoute } from './route-plan';
 import type { EndpointGeneratorSchema } from './schema';
 
 /** Where the api lives, relative to the workspace root. */
 export const API = {
   src: 'apps/api/src',
-  handler: 'apps/api/src/handler.ts',
-  routes: 'apps/api/routes.json',
+  features: 'apps/api/src/features.ts',
   migrations: 'apps/api/migrations',
+  readme: 'README.md',
 } as const;
 
-/** The page cursor the generated CRUD service shares with `/items`. */
-export const CURSOR_MODULE = '../http/cursor';
-
-/** apps/api modules the generated code imports: without them it could not compile. */
-const HELPERS = ['http/http-error.ts', 'http/json-body.ts', 'http/response.ts', 'http/router.ts', 'http/validate.ts', 'testing/api.test-util.ts'];
-const CRUD_HELPERS = [`${CURSOR_MODULE.slice(3)}.ts`, 'http/query.ts'];
+/** The apps/api modules the generated code imports (under `API.src`): without them it could not compile. */
+export const IMPORTED_MODULES = ['http/headers.ts', 'http/json-body.ts', 'http/query.ts', 'http/response.ts', 'http/route.ts', 'kit/index.ts', 'testing/api.test-util.ts'];
 
 /** A migration file name, as `@serverless-app/db`'s `loadMigrations` accepts it (checked in generator.spec.ts). */
 export const MIGRATION_FILE = /^(\d{4,})[_-]([a-z0-9][a-z0-9_-]*)\.sql$/;
-
-export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-export type Method = (typeof METHODS)[number];
-const BODY_METHODS: readonly Method[] = ['POST', 'PUT', 'PATCH'];
 
 const MAX_NAME_LENGTH = 40;
 const LITERAL_SEGMENT = /^[A-Za-z0-9._~-]+$/;
 const PARAMETER_SEGMENT = /^\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
-/** Folder names of apps/api/src that are not resources. */
-const RESERVED_FOLDERS = ['http', 'routes', 'testing', 'migrations'];
+/** Folder names of apps/api/src that are not features. */
+const RESERVED_FOLDERS = ['http', 'kit', 'testing', 'migrations', 'features'];
 /** Words that cannot be a variable name in the generated code. */
 const JS_RESERVED = new Set(
   ('break case catch class const continue debugger default delete do else enum export extends false finally for function if import in ' +
@@ -38,15 +33,16 @@ const JS_RESERVED = new Set(
     'package private protected public await arguments eval undefined')
     .split(' '),
 );
-/** Local names of the generated code that the resource's variable (its singular, camelCase) must not shadow. */
+/** Local and imported names of the generated CRUD code that the resource's variable (its singular, camelCase) must not shadow. */
 const TEMPLATE_LOCALS = new Set(
-  ('service repo event input changes query id row rows page last tx db getDb json noContent validate invalidInput jsonBody middy create list get ' +
-    'update remove withBody handler params body created got patched deleted res ctx seen cursor name idOf stageOf limit afterId updated ' +
-    'mustFind bodyOf useApi ok v at count method')
+  ('service repo event input key headers replayed query body id changes db tx now value description name sql set affectedRows insertId ' +
+    'row rows limit afterId idOf create list get update remove json noContent jsonBody singleHeader singleValuedQuery validate ' +
+    'parseId idempotencyKeyOf idempotentCreate mustFind notFound pageById updateSet text bodyOf useApi ctx count created got patched ' +
+    'deleted res seen cursor page method first again unknownField tooLong notJson statements recordingDb result v')
     .split(' '),
 );
-/** Types the generated code imports, which the resource's type names must not take. */
-const TEMPLATE_TYPES = new Set(['Route', 'RouteHandler', 'HttpEvent', 'DbClient', 'Queryable', 'Date', 'Record', 'Promise']);
+/** Types and values the generated code imports, which the resource's type names must not take. */
+const TEMPLATE_TYPES = new Set(['Feature', 'RouteHandler', 'HttpEvent', 'DbClient', 'Queryable', 'WriteResult', 'CreateOutcome', 'Page', 'ListQuery', 'NotFoundError', 'Date', 'Record', 'Promise', 'Array']);
 
 /** The options, checked against the workspace and with every name derived. */
 export interface EndpointOptions {
@@ -59,14 +55,18 @@ export interface EndpointOptions {
   /** The `{param}` names of `path`, in order. */
   params: string[];
   hasBody: boolean;
-  /** The routes to add to handler.ts and routes.json, in the order the routes module returns them. */
-  routes: RouteEntry[];
+  /** A single POST with its own table takes an `Idempotency-Key`, as CRUD creates do. */
+  idempotent: boolean;
+  auth: Auth;
+  /** The routes of the new feature, in the order its module declares them (and README lists them). */
+  routes: PlannedRoute[];
   /** `apps/api/src/<name>` */
   folder: string;
-  /** `orderRoutes`, and the module handler.ts imports it from. */
-  routesFunction: string;
-  modulePath: string;
+  /** `ordersFeature`, from `./orders/orders.routes`. */
+  feature: FeatureRegistration;
   migration?: { name: string; file: string };
+  /** Elements of `features` whose routes could not be read, so could not be checked for clashes. */
+  unchecked: string[];
 }
 
 /**
@@ -99,31 +99,15 @@ function nameProblems(name: unknown, singular: unknown): string[] {
 function identifierProblems(names: EndpointNames, crud: boolean): string[] {
   const problems: string[] = [];
   const { name, singularCamel, singularPascal, pascal } = names;
-  if (RESERVED_FOLDERS.includes(name)) problems.push(`"${name}" is reserved: apps/api/src/${name} is not a resource folder`);
-  // Only the CRUD code names a variable after the resource (`const order = ...`).
+  if (RESERVED_FOLDERS.includes(name)) problems.push(`"${name}" is reserved: apps/api/src/${name} is not a feature folder`);
+  // Only the CRUD code names a variable after the resource (`const { value: order } = ...`).
   if (crud && (JS_RESERVED.has(singularCamel) || TEMPLATE_LOCALS.has(singularCamel))) {
     problems.push(`"${name}" would make a variable named ${singularCamel}, which the generated code cannot use; choose another name, or pass --singular`);
   }
-  for (const type of [singularPascal, pascal]) {
+  for (const type of new Set([singularPascal, pascal])) {
     if (TEMPLATE_TYPES.has(type)) problems.push(`"${name}" would make a type named ${type}, which the generated code imports; choose another name`);
   }
   return problems;
-}
-
-function readRouteTable(tree: Tree, problems: string[]): RouteEntry[] {
-  const text = tree.read(API.routes, 'utf-8');
-  if (text === null) {
-    problems.push(`${API.routes} does not exist`);
-    return [];
-  }
-  try {
-    const routes = (JSON.parse(text) as { routes?: unknown }).routes;
-    if (!Array.isArray(routes)) throw new Error('no "routes" array');
-    return routes as RouteEntry[];
-  } catch (error) {
-    problems.push(`${API.routes} is not a route table: ${(error as Error).message}`);
-    return [];
-  }
 }
 
 /** The single route's path: under `/<name>`, literal and `{param}` segments, each parameter once. */
@@ -131,7 +115,7 @@ function checkPath(path: string, name: string, problems: string[]): string[] {
   const params: string[] = [];
   const segments = path.split('/').slice(1);
   if (!path.startsWith('/') || segments[0] !== name) {
-    problems.push(`path must start with /${name} (the resource's own first segment), got "${path}"`);
+    problems.push(`path must start with /${name} (the feature's own first segment), got "${path}"`);
     return params;
   }
   for (const segment of segments) {
@@ -156,8 +140,8 @@ function existingMigrations(tree: Tree): Array<{ file: string; number: number; s
 }
 
 /**
- * The next migration for the resource's table (`0002_create_orders.sql` after
- * `0001_...`), or the reason the table cannot be created.
+ * The next migration for the feature's table (`0005_create_orders.sql` after
+ * `0004_...`), or the reason the table cannot be created.
  */
 function planMigration(tree: Tree, table: string, problems: string[]): { name: string; file: string } | undefined {
   const existing = existingMigrations(tree);
@@ -174,13 +158,61 @@ function planMigration(tree: Tree, table: string, problems: string[]): { name: s
 }
 
 /**
+ * Checks that `features.ts` can take the feature and that no declared route or
+ * feature takes its path segment or name; returns the elements whose routes
+ * could not be read.
+ */
+function registrationProblems(tree: Tree, names: EndpointNames, feature: FeatureRegistration, problems: string[]): string[] {
+  const source = tree.read(API.features, 'utf-8');
+  if (source === null) {
+    problems.push(`${API.features} does not exist`);
+    return [];
+  }
+  const problem = (error: unknown) => {
+    if (!(error instanceof FeatureRegistrationError)) throw error;
+    problems.push(error.message);
+  };
+  let declared: DeclaredFeatures;
+  try {
+    declared = declaredFeatures(tree, API.features, readFeatureList(source, API.features));
+  } catch (error) {
+    problem(error);
+    return [];
+  }
+  // Every new route starts with /<name>, so a free first segment means no route clashes.
+  const taken = declared.routes.find((r) => r.path.split('/')[1] === names.name);
+  if (taken) problems.push(`the path segment /${names.name} is already served (${taken.method} ${taken.path} in ${taken.file}); pick another name`);
+  if (declared.names.includes(names.name)) problems.push(`a feature named "${names.name}" is already listed in ${API.features}`);
+  try {
+    checkFeatureRegistration(source, feature, API.features);
+  } catch (error) {
+    problem(error);
+  }
+  return declared.unread;
+}
+
+function readmeProblems(tree: Tree, problems: string[]): void {
+  const readme = tree.read(API.readme, 'utf-8');
+  if (readme === null) {
+    problems.push(`${API.readme} does not exist (its route table is generated; see npx nx run api:readme-routes)`);
+    return;
+  }
+  try {
+    checkReadmeRows(readme, API.readme);
+  } catch (error) {
+    if (!(error instanceof ReadmeRowsError)) throw error;
+    problems.push(error.message);
+  }
+}
+
+/**
  * Checks the options against the workspace and derives everything the
  * generator writes. Throws {@link EndpointOptionsError} listing every problem;
  * reads the tree only, so a refusal changes nothing.
  *
  * @example
  * const options = normalizeOptions(tree, { name: 'orders' });
- * options.routes; // [{ method: 'GET', path: '/orders' }, { method: 'POST', path: '/orders' }, ...]
+ * options.routes.map((r) => `${r.method} ${r.path}`); // ['GET /orders', 'POST /orders', 'GET /orders/{id}', ...]
  */
 export function normalizeOptions(tree: Tree, schema: EndpointGeneratorSchema): EndpointOptions {
   const early = nameProblems(schema.name, schema.singular);
@@ -193,53 +225,36 @@ export function normalizeOptions(tree: Tree, schema: EndpointGeneratorSchema): E
   const table = schema.table ?? crud;
   const method = (schema.method ?? 'GET') as Method;
   const path = schema.path ?? `/${name}`;
+  const auth = (schema.auth ?? 'none') as Auth;
+  if (!AUTHS.includes(auth)) problems.push(`auth must be one of ${AUTHS.join(', ')}; got ${JSON.stringify(schema.auth)}`);
+  const hasBody = !crud && BODY_METHODS.includes(method);
   let params: string[] = [];
-  let routes: RouteEntry[];
+  let routes: PlannedRoute[];
 
   if (crud) {
     if (schema.method !== undefined || schema.path !== undefined) problems.push('method and path are for a single route: pass --crud=false with them');
     if (!table) problems.push('a CRUD endpoint needs its own table: drop --table=false, or pass --crud=false for a single route without one');
-    routes = [
-      { method: 'GET', path: `/${name}` },
-      { method: 'POST', path: `/${name}` },
-      { method: 'GET', path: `/${name}/{id}` },
-      { method: 'PATCH', path: `/${name}/{id}` },
-      { method: 'DELETE', path: `/${name}/{id}` },
-    ];
+    routes = crudRoutes(names, auth);
   } else {
     if (!METHODS.includes(method)) problems.push(`method must be one of ${METHODS.join(', ')}; got ${JSON.stringify(schema.method)}`);
     if (method === 'DELETE' && table) problems.push('a single DELETE route with its own table has nothing to delete by: use the CRUD endpoint (DELETE /<name>/{id}), or --table=false');
     params = checkPath(path, name, problems);
-    const answers = [...(BODY_METHODS.includes(method) ? ['name'] : []), ...(table ? (BODY_METHODS.includes(method) ? ['id', 'createdAt'] : ['count']) : ['at'])];
+    const answers = [...(hasBody ? ['name'] : []), ...(table ? (hasBody ? ['id', 'createdAt'] : ['count']) : ['at'])];
     for (const param of params.filter((p) => answers.includes(p))) problems.push(`the path parameter {${param}} would clash with the field ${param} of the answer; rename it`);
-    routes = [{ method, path }];
+    routes = [singleRoute({ names, method, path, auth, table })];
   }
-
-  const declared = readRouteTable(tree, problems);
-  const taken = new Set(declared.map((r) => (typeof r.path === 'string' ? r.path.split('/')[1] : undefined)).filter(Boolean));
-  // Every new route starts with /<name>, so a free first segment means no route clashes.
-  if (taken.has(name)) problems.push(`the path segment /${name} is already served (${API.routes}); pick another name`);
 
   const folder = `${API.src}/${name}`;
   if (tree.exists(folder)) problems.push(`${folder} already exists (was this endpoint generated before?)`);
-  for (const helper of [...HELPERS, ...(crud ? CRUD_HELPERS : [])]) {
-    if (!tree.exists(`${API.src}/${helper}`)) problems.push(`${API.src}/${helper} does not exist, and the generated code imports it`);
+  for (const module of IMPORTED_MODULES) {
+    if (!tree.exists(`${API.src}/${module}`)) problems.push(`${API.src}/${module} does not exist, and the generated code imports it`);
   }
-
-  const routesFunction = `${crud ? names.singularCamel : names.camel}Routes`;
-  const modulePath = `./${name}/${name}.routes`;
-  const handler = tree.read(API.handler, 'utf-8');
-  if (handler === null) problems.push(`${API.handler} does not exist`);
-  else {
-    try {
-      checkHandlerSource(handler, { importName: routesFunction, modulePath }, API.handler);
-    } catch (error) {
-      if (!(error instanceof RouteRegistrationError)) throw error;
-      problems.push(error.message);
-    }
-  }
-
+  const feature = { exportName: `${names.camel}Feature`, modulePath: `./${name}/${name}.routes` };
+  const unchecked = registrationProblems(tree, names, feature, problems);
+  readmeProblems(tree, problems);
   const migration = table ? planMigration(tree, names.table, problems) : undefined;
+
   if (problems.length > 0) throw new EndpointOptionsError(name, problems);
-  return { names, crud, table, method, path, params, hasBody: BODY_METHODS.includes(method), routes, folder, routesFunction, modulePath, migration };
+  const idempotent = !crud && table && method === 'POST';
+  return { names, crud, table, method, path, params, hasBody, idempotent, auth, routes, folder, feature, migration, unchecked };
 }

@@ -1,6 +1,6 @@
 /** Options of `nx g @serverless-app/workspace-plugin:endpoint` (see schema.json). */
 export interface EndpointGeneratorSchema {
-  /** Lower kebab-case resource name, plural for CRUD: `orders`. */
+  /** Lower kebab-case feature name, plural for CRUD: `orders`. */
   name: string;
   /** Full CRUD like /items (default), or one route. */
   crud?: boolean;
@@ -8,7 +8,9 @@ export interface EndpointGeneratorSchema {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Single route: its path under `/<name>`. @default `/<name>` */
   path?: string;
-  /** Write a migration creating the resource's table. @default crud */
+  /** Who may call the routes: `none` (public) or `iam` (SigV4, checked by API Gateway). @default 'none' */
+  auth?: 'none' | 'iam';
+  /** Write a migration creating the feature's table. @default crud */
   table?: boolean;
   /** The singular in kebab-case when the English rules get it wrong. */
   singular?: string;
