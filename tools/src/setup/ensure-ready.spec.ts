@@ -333,10 +333,13 @@ describe('ensure-ready: Node, dry runs and arguments', () => {
     expect(run.stderr).toBe('setup: package.json engines.node must read ">=<major>", got "^20 || ^22"\n');
   });
 
-  it('reads this repository: its package.json, the harness candidate list, its node_modules (dry run, machine already set up)', () => {
+  it('reads this repository: its package.json, the harness candidate list, its node_modules (dry run)', () => {
     const run = spawnSync(process.execPath, [SCRIPT, 'test', '--dry-run'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 30_000 });
 
+    // Whether this checkout's node_modules matches its package-lock.json depends on the checkout (a copy with
+    // linked node_modules, a lock edited since the last install); what must hold is that the real files are read.
     expect(run.stderr).toBe('');
-    expect(run.stdout).toBe('setup: ready, nothing to do\n');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^setup: (ready, nothing to do|.+: installing the npm dependencies \(npm ci\)(\n.*)*)\n$/);
   });
 });

@@ -2,12 +2,13 @@ import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_pr
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
+import { signedFetch, type SigV4SigningOptions } from '@serverless-app/testing';
 
 /**
  * The generator end to end, as a developer uses it: a temporary copy of this
  * workspace (the working tree, uncommitted changes included; node_modules
  * linked), committed to a fresh git repository; the real `nx g` there, twice —
- * a CRUD feature and a single idempotent POST route with IAM auth, under names
+ * a CRUD feature (IAM auth, the default) and a single idempotent public POST route, under names
  * the copy does not use yet (so it passes whatever was generated into this
  * workspace before); then `nx affected -t lint typecheck test` from that
  * commit, which must select api, infra and this plugin and pass (this file is
@@ -81,7 +82,7 @@ function unusedName(root: string, base: string): string {
     const migrations = readdirSync(join(copy, 'apps/api/migrations')).filter((f) => f.endsWith('.sql'));
     migrationsBefore = migrations.length;
     firstMigration = Math.max(0, ...migrations.map((f) => Number(/^(\d+)_/.exec(f)?.[1] ?? 0))) + 1;
-    generated = [generate(crud), generate(single, '--crud=false', '--method=POST', `--path=/${single}/{campaign}`, '--table', '--auth=iam')];
+    generated = [generate(crud), generate(single, '--crud=false', '--method=POST', `--path=/${single}/{campaign}`, '--table', '--auth=none')];
   }, 180_000);
 
   afterAll(() => {
@@ -162,6 +163,7 @@ function unusedName(root: string, base: string): string {
     let output = '';
     let exit: Promise<number | null>;
     let apiUrl: string;
+    let signing: SigV4SigningOptions;
 
     beforeAll(async () => {
       const stackFile = join(copy, '.local/e2e-stack.json');
@@ -175,7 +177,9 @@ function unusedName(root: string, base: string): string {
       exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
       while (!existsSync(stackFile) && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 50));
       if (!existsSync(stackFile)) throw new Error(`the local stack did not start:\n${output}`);
-      apiUrl = (JSON.parse(readFileSync(stackFile, 'utf8')) as { apiUrl: string }).apiUrl;
+      const stack = JSON.parse(readFileSync(stackFile, 'utf8')) as { apiUrl: string; region: string; credentials: SigV4SigningOptions['credentials'] };
+      apiUrl = stack.apiUrl;
+      signing = { credentials: stack.credentials, region: stack.region };
     }, 180_000);
 
     afterAll(async () => {
@@ -191,19 +195,24 @@ function unusedName(root: string, base: string): string {
       expect(output).toContain(`POST /${single}/{campaign}`);
     });
 
-    it('serves the new CRUD routes over HTTP: an idempotent create, read, list', async () => {
-      const post = () =>
-        fetch(`${apiUrl}/${crud}`, {
+    it('serves the new CRUD routes over HTTP, IAM-authorised by default: an idempotent create, read, list', async () => {
+      const post = (sign: boolean) => {
+        const init = {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'idempotency-key': 'e2e-1' },
           body: JSON.stringify({ name: 'from the generator e2e test' }),
-        });
-      const created = await post();
+        };
+        return sign ? signedFetch(`${apiUrl}/${crud}`, init, signing) : fetch(`${apiUrl}/${crud}`, init);
+      };
+      const unsigned = await post(false);
+      const created = await post(true);
       const body = (await created.json()) as { id: number };
-      const retried = await post();
-      const got = await fetch(`${apiUrl}/${crud}/${body.id}`);
-      const list = await fetch(`${apiUrl}/${crud}?limit=5`);
+      const retried = await post(true);
+      const got = await signedFetch(`${apiUrl}/${crud}/${body.id}`, {}, signing);
+      const list = await signedFetch(`${apiUrl}/${crud}?limit=5`, {}, signing);
 
+      expect(unsigned.status).toBe(403);
+      expect(await unsigned.json()).toEqual({ message: 'Missing Authentication Token' });
       expect(created.status).toBe(201);
       expect(created.headers.get('location')).toBe(`/dev/${crud}/${body.id}`);
       expect([retried.status, retried.headers.get('idempotent-replayed'), ((await retried.json()) as { id: number }).id]).toEqual([201, 'true', body.id]);

@@ -114,11 +114,11 @@ describe('endpoint generator: CRUD (the default)', () => {
 
   it('declares the five routes of /items, public by default, each with a summary', () => {
     expect(declaredRoutes(read(tree, 'apps/api/src/orders/orders.routes.ts'))).toEqual([
-      { method: 'GET', path: '/orders', auth: 'none', summary: 'orders in id order: `?limit=` 1–100 (default 20), `?cursor=` from `nextCursor`' },
-      { method: 'POST', path: '/orders', auth: 'none', summary: 'create `{ name, description? }`; an `Idempotency-Key` header makes retries create exactly one' },
-      { method: 'GET', path: '/orders/{id}', auth: 'none', summary: 'read an order' },
-      { method: 'PATCH', path: '/orders/{id}', auth: 'none', summary: 'change some fields (`description: null` clears it)' },
-      { method: 'DELETE', path: '/orders/{id}', auth: 'none', summary: 'delete an order' },
+      { method: 'GET', path: '/orders', auth: 'iam', summary: 'orders in id order: `?limit=` 1–100 (default 20), `?cursor=` from `nextCursor`' },
+      { method: 'POST', path: '/orders', auth: 'iam', summary: 'create `{ name, description? }`; an `Idempotency-Key` header makes retries create exactly one' },
+      { method: 'GET', path: '/orders/{id}', auth: 'iam', summary: 'read an order' },
+      { method: 'PATCH', path: '/orders/{id}', auth: 'iam', summary: 'change some fields (`description: null` clears it)' },
+      { method: 'DELETE', path: '/orders/{id}', auth: 'iam', summary: 'delete an order' },
     ]);
   });
 
@@ -198,13 +198,22 @@ describe('endpoint generator: CRUD (the default)', () => {
 });
 
 describe('endpoint generator: --auth', () => {
-  it('iam: every route says so, and README shows IAM (SigV4)', async () => {
+  it('iam by default: every route says so, and README shows IAM (SigV4)', async () => {
     const tree = fixtureTree();
 
-    await endpointGenerator(tree, { name: 'orders', auth: 'iam' });
+    await endpointGenerator(tree, { name: 'orders' });
 
     expect(declaredRoutes(read(tree, 'apps/api/src/orders/orders.routes.ts')).map((r) => r.auth)).toEqual(['iam', 'iam', 'iam', 'iam', 'iam']);
     expect(addedRows(tree).every((row) => row.includes(' | IAM (SigV4) | '))).toBe(true);
+  });
+
+  it('none: public routes', async () => {
+    const tree = fixtureTree();
+
+    await endpointGenerator(tree, { name: 'orders', auth: 'none' });
+
+    expect(declaredRoutes(read(tree, 'apps/api/src/orders/orders.routes.ts')).map((r) => r.auth)).toEqual(['none', 'none', 'none', 'none', 'none']);
+    expect(addedRows(tree).some((row) => row.includes(' | IAM (SigV4) | '))).toBe(false);
   });
 });
 
@@ -219,7 +228,7 @@ describe('endpoint generator: names', () => {
     expect(read(tree, 'apps/api/src/order-lines/order-lines.service.ts')).toContain('export function listOrderLines(');
     expect(read(tree, 'apps/api/migrations/0003_create_order_lines.sql')).toContain('CREATE TABLE order_lines (');
     expect(read(tree, API.features)).toContain("import { orderLinesFeature } from './order-lines/order-lines.routes';");
-    expect(addedRows(tree)).toContain('| `GET /order-lines/{id}` | public | read an order line |');
+    expect(addedRows(tree)).toContain('| `GET /order-lines/{id}` | IAM (SigV4) | read an order line |');
   });
 
   it('takes an explicit singular where the English rules get it wrong', async () => {
@@ -280,14 +289,14 @@ describe('endpoint generator: a single route (crud: false)', () => {
       'apps/api/src/reports/reports.service.ts',
     ]);
     expect(declaredRoutes(read(tree, 'apps/api/src/reports/reports.routes.ts'))).toEqual([
-      { method: 'GET', path: '/reports/{day}/summary', auth: 'none', summary: "the database's clock, UTC (a placeholder to replace)" },
+      { method: 'GET', path: '/reports/{day}/summary', auth: 'iam', summary: "the database's clock, UTC (a placeholder to replace)" },
     ]);
     expect(read(tree, 'apps/api/src/reports/reports.routes.ts')).toMatch(/^const get: RouteHandler = async \(event, \{ db \}\) => \{$/m);
     expect(read(tree, 'apps/api/src/reports/reports.schema.ts')).toContain('export const ReportsParams = v.object({ day: PathParameter });');
     expect(read(tree, 'apps/api/src/reports/reports.repository.ts')).not.toMatch(/FROM reports/);
     expect(read(tree, 'apps/api/src/reports/reports.service.ts')).not.toMatch(/from '\.\.\/http/);
     expect(read(tree, API.features)).toContain('itemsFeature, reportsFeature]');
-    expect(addedRows(tree)).toEqual(["| `GET /reports/{day}/summary` | public | the database's clock, UTC (a placeholder to replace) |"]);
+    expect(addedRows(tree)).toEqual(["| `GET /reports/{day}/summary` | IAM (SigV4) | the database's clock, UTC (a placeholder to replace) |"]);
     expect(syntaxErrors(tree, created(tree))).toEqual([]);
     expect(unresolvedImports(tree, created(tree))).toEqual([]);
   });

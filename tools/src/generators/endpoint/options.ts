@@ -225,7 +225,7 @@ export function normalizeOptions(tree: Tree, schema: EndpointGeneratorSchema): E
   const table = schema.table ?? crud;
   const method = (schema.method ?? 'GET') as Method;
   const path = schema.path ?? `/${name}`;
-  const auth = (schema.auth ?? 'none') as Auth;
+  const auth = (schema.auth ?? 'iam') as Auth;
   if (!AUTHS.includes(auth)) problems.push(`auth must be one of ${AUTHS.join(', ')}; got ${JSON.stringify(schema.auth)}`);
   const hasBody = !crud && BODY_METHODS.includes(method);
   let params: string[] = [];
