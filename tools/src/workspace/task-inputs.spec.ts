@@ -22,8 +22,12 @@ describe('which tests a change re-runs', () => {
     expect(affectedTests('libs/db/src/retry.ts')).toEqual(['api', 'db', 'infra', 'workspace-plugin']);
   }, 60_000);
 
-  it('a change to the harness: every project, since every project tests with it', () => {
+  it('a change to the harness: every project that tests with it (all but the pure rules)', () => {
     expect(affectedTests('libs/testing/src/index.ts')).toEqual(['api', 'db', 'infra', 'testing', 'workspace-plugin']);
+  }, 60_000);
+
+  it('a change to the shared RDS Proxy rules: the rules, db and what depends on db', () => {
+    expect(affectedTests('libs/rds-proxy-rules/src/lexer.ts')).toEqual(['api', 'db', 'infra', 'rds-proxy-rules', 'workspace-plugin']);
   }, 60_000);
 
   it("a change to the infrastructure: infra, and the endpoint generator's end-to-end test, which runs infra's tests", () => {
