@@ -1,8 +1,14 @@
+import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { createConnection } from 'mysql2/promise';
+import { existsSync, readFileSync } from 'node:fs';
 import { useProxyWorld } from './proxy.test-util';
+import { startLocalRdsProxy } from './start-local-rds-proxy';
 
 jest.setTimeout(60_000);
 
 const world = useProxyWorld();
+
+const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 
 describe('startLocalRdsProxy', () => {
   it('relays statements for a client that logs in with the secret', async () => {
@@ -13,5 +19,77 @@ describe('startLocalRdsProxy', () => {
 
     expect(rows).toEqual([{ one: 1, db: world.db.database }]);
     expect(proxy.metrics()).toMatchObject({ ClientConnections: 1, DatabaseConnections: 1, DatabaseConnectionsCurrentlyBorrowed: 0, QueryRequests: 1 });
+  });
+
+  it('shows the database server version to clients, as RDS Proxy does', async () => {
+    const proxy = await world.proxy();
+    const conn = await world.connect(proxy);
+
+    const [rows] = await conn.query('SELECT VERSION() AS v');
+
+    expect(rows).toEqual([{ v: world.db.version }]);
+    expect((conn.connection as unknown as { _handshakePacket: { serverVersion: string } })._handshakePacket.serverVersion).toContain(world.db.version);
+  });
+
+  it('serves its metrics as JSON at metricsUrl', async () => {
+    const proxy = await world.proxy();
+    const conn = await world.connect(proxy);
+    await conn.query('SELECT 1');
+
+    const response = await fetch(proxy.metricsUrl!);
+    const body = (await response.json()) as Record<string, unknown>;
+    const missing = await fetch(new URL('/other', proxy.metricsUrl!));
+
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(body).toMatchObject({ ClientConnections: 1, DatabaseConnections: 1, QueryRequests: 1, ClientConnectionsSetupSucceeded: 1 });
+    expect(Object.keys(body).sort()).toEqual(Object.keys(proxy.metrics()).sort());
+    expect(missing.status).toBe(404);
+    await missing.text();
+  });
+
+  it('writes the CA certificate clients trust to caFile, and removes it on close', async () => {
+    const proxy = await world.proxy();
+
+    expect(readFileSync(proxy.caFile!, 'utf8')).toBe(proxy.caPem);
+    await proxy.close();
+    expect(existsSync(proxy.caFile!)).toBe(false);
+  });
+
+  it('lets in users of secrets registered later', async () => {
+    const proxy = await world.proxy();
+    await world.db.query("CREATE USER 'second'@'%' IDENTIFIED BY 'second-password-1'");
+    await world.db.query("GRANT SELECT ON *.* TO 'second'@'%'");
+    await world.client.send(new CreateSecretCommand({ Name: 'rds/second', SecretString: JSON.stringify({ username: 'second', password: 'second-password-1' }) }));
+
+    const before = await world.connect(proxy, { user: 'second', password: 'second-password-1' }).catch((e: { errno?: number }) => e);
+    proxy.registerSecret({ secretId: 'rds/second', clientPasswordAuthType: 'MYSQL_NATIVE_PASSWORD' });
+    const after = await world.connect(proxy, { user: 'second', password: 'second-password-1' });
+    const [rows] = await after.query('SELECT CURRENT_USER() AS who');
+
+    expect(before).toMatchObject({ errno: 1045 });
+    expect(rows).toEqual([{ who: 'second@%' }]);
+    expect(() => proxy.registerSecret({ secretId: '' })).toThrow(TypeError);
+  });
+
+  it('closes every connection on close and leaves no timers behind', async () => {
+    const baseline = timers();
+    const proxy = await world.proxy({ connectionBorrowTimeoutMs: 60_000 });
+    const conn = await world.connect(proxy);
+    await conn.query('START TRANSACTION');
+    const closed = new Promise<void>((resolve) => conn.connection.stream.once('close', () => resolve()));
+
+    await proxy.close();
+    await proxy.close(); // idempotent
+    await closed;
+
+    expect(timers()).toBeLessThanOrEqual(baseline);
+    await expect(createConnection({ host: proxy.host, port: proxy.port, user: 'x', connectTimeout: 2_000 })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('fails to start, saying why, when no secret can be read or the database cannot be reached', async () => {
+    const common = { target: { host: world.db.host, port: world.db.port }, secretsManager: world.client, metricsPort: false as const, tls: false };
+
+    await expect(startLocalRdsProxy({ ...common, secrets: ['rds/missing'] })).rejects.toThrow(/none of the secrets \(rds\/missing\) could be read/);
+    await expect(startLocalRdsProxy({ ...common, target: { host: '127.0.0.1', port: 1 }, secrets: [world.secretId] })).rejects.toThrow(/cannot reach the database/);
   });
 });

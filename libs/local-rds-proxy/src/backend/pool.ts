@@ -37,6 +37,8 @@ export interface BorrowRequest {
   readonly sessionCapabilities: number;
   /** The state the client needs; an idle connection already holding it is preferred. */
   readonly state: SessionValues;
+  /** Collation a new connection logs in with (the client's, so its character set needs no SET). */
+  readonly collationId?: number;
   readonly timeoutMs: number;
 }
 
@@ -361,7 +363,7 @@ export class ConnectionPool {
     this.options.metrics.databaseConnections(this.opened);
     const { bucket } = waiter;
     try {
-      const conn = await this.open(bucket);
+      const conn = await this.open(bucket, waiter.request.collationId);
       const pooled: Pooled = { conn, bucket, state: await this.options.tracked.snapshot(conn), idleSince: Date.now(), lease: undefined };
       this.all.add(pooled);
       conn.onClose = () => this.lost(pooled);
@@ -387,11 +389,11 @@ export class ConnectionPool {
     }
   }
 
-  private async open(bucket: Bucket): Promise<BackendConnection> {
+  private async open(bucket: Bucket, collationId: number | undefined): Promise<BackendConnection> {
     const login = async (refresh: boolean): Promise<BackendConnection> => {
       const password = await this.options.passwords(bucket.user, refresh);
       if (password === undefined) throw new DatabaseServerError({ errno: ER_ACCESS_DENIED, sqlState: '28000', message: 'no secret for this user' });
-      return BackendConnection.open(this.options.target, { user: bucket.user, password, capabilities: BACKEND_BASE_CAPABILITIES | bucket.capabilities });
+      return BackendConnection.open(this.options.target, { user: bucket.user, password, capabilities: BACKEND_BASE_CAPABILITIES | bucket.capabilities, collationId });
     };
     try {
       return await login(false);

@@ -56,6 +56,9 @@ for (const names of CANDIDATES) {
   for (const name of names) if (!TRACKED_SESSION_VARIABLES.has(name)) throw new Error(`${name} is not a tracked variable`);
 }
 
+/** The variables `SET NAMES ... COLLATE ...` sets. */
+const CHARSET_VARIABLES: readonly string[] = ['character_set_client', 'character_set_connection', 'character_set_results', 'collation_connection'];
+
 /** A collation id's name and character set. */
 interface Collation {
   readonly name: string;
@@ -86,6 +89,18 @@ function literal(v: TrackedValue): string {
   return `'${v.value.replace(/'/g, "''")}'`;
 }
 
+/**
+ * The database refused the `SET` that restores a session's tracked state on
+ * a connection; `errno` is the server's error number.
+ */
+export class SessionStateError extends Error {
+  override readonly name = 'SessionStateError';
+
+  constructor(readonly errno: number) {
+    super(`restoring the session state failed (database error ${errno})`);
+  }
+}
+
 /** Thrown when a connection cannot take a session's state (no database selected cannot be restored). */
 export class IncompatibleStateError extends Error {
   override readonly name = 'IncompatibleStateError';
@@ -102,6 +117,7 @@ export class IncompatibleStateError extends Error {
  */
 export class TrackedState {
   private readonly snapshotSql: string;
+  private readonly collationsByName: ReadonlyMap<string, Collation>;
 
   private constructor(
     /** The variable names in use, in apply order. */
@@ -109,6 +125,7 @@ export class TrackedState {
     private readonly collations: ReadonlyMap<number, Collation>,
   ) {
     this.snapshotSql = `SELECT DATABASE()${names.map((n) => `, @@session.${n}`).join('')}`;
+    this.collationsByName = new Map([...collations.values()].map((c) => [c.name, c]));
   }
 
   /** Finds which tracked variables the server has (one cheap query each, once per proxy). */
@@ -166,6 +183,22 @@ export class TrackedState {
   }
 
   /**
+   * `NAMES 'cs' COLLATE 'coll'` when the client, connection and results
+   * character sets are one and the collation belongs to it — what a login
+   * with that collation (or `SET NAMES`) sets up. It also sets the collation
+   * of result metadata, which assigning the four variables one by one does
+   * not (that leaves the character set's default collation).
+   */
+  private namesClause(target: SessionValues): string | undefined {
+    const value = (name: string) => target.variables.get(name)?.value;
+    const charset = value('character_set_client');
+    const collation = value('collation_connection');
+    if (!charset || !collation || value('character_set_connection') !== charset || value('character_set_results') !== charset) return undefined;
+    if (this.collationsByName.get(collation)?.charset !== charset) return undefined;
+    return `NAMES ${literal({ value: charset, integer: false })} COLLATE ${literal({ value: collation, integer: false })}`;
+  }
+
+  /**
    * Makes `conn` hold `target`: `USE` the database if it differs, one `SET`
    * for the variables that differ. Does nothing when the keys match.
    * Throws {@link IncompatibleStateError} when `target` has no database and
@@ -179,13 +212,19 @@ export class TrackedState {
       if (reply?.payload[0] === 0xff) throw new DatabaseServerError(parseErr(reply.payload));
     }
     const assignments: string[] = [];
-    for (const name of this.names) {
+    const differs = (name: string): boolean => {
       const want = target.variables.get(name);
-      const have = current.variables.get(name);
-      if (want !== undefined && (have === undefined || have.value !== want.value)) assignments.push(`${name} = ${literal(want)}`);
+      return want !== undefined && current.variables.get(name)?.value !== want.value;
+    };
+    const names = this.namesClause(target);
+    if (names !== undefined && CHARSET_VARIABLES.some(differs)) assignments.push(names);
+    for (const name of this.names) {
+      if (names !== undefined && CHARSET_VARIABLES.includes(name)) continue;
+      if (differs(name)) assignments.push(`SESSION ${name} = ${literal(target.variables.get(name)!)}`);
     }
     if (assignments.length === 0) return;
-    const outcome = await conn.query(`SET SESSION ${assignments.join(', ')}`);
-    if (outcome.kind === 'error') throw new DatabaseServerError(outcome.error);
+    const outcome = await conn.query(`SET ${assignments.join(', ')}`);
+    // The server's message would quote the statement: keep only the number.
+    if (outcome.kind === 'error') throw new SessionStateError(outcome.error.errno);
   }
 }

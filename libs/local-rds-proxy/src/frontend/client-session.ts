@@ -5,7 +5,7 @@ import type { RelayOutcome } from '../backend/backend-connection';
 import { DatabaseConnectionLostError, DatabaseServerError } from '../backend/backend-errors';
 import { BorrowTimeoutError } from '../backend/borrow-timeout-error';
 import type { Lease } from '../backend/pool';
-import type { SessionValues } from '../backend/session-state';
+import { SessionStateError, type SessionValues } from '../backend/session-state';
 import { newScramble } from '../protocol/auth';
 import {
   BORROW_TIMEOUT_MESSAGE,
@@ -371,6 +371,7 @@ export class ClientSession {
         user: this.user,
         sessionCapabilities: this.capabilities & SESSION_CAPABILITIES,
         state: this.state,
+        collationId: this.collationId,
         timeoutMs: this.ctx.borrowTimeoutMs,
       });
       if (this.closed) {
@@ -385,6 +386,9 @@ export class ClientSession {
         this.sendServerError(error.fields);
       } else if (error instanceof ClientClosedError) {
         throw error;
+      } else if (error instanceof SessionStateError) {
+        this.ctx.logger.warn('Could not restore the session state on a database connection', { clientConnection: this.id, errno: error.errno });
+        this.sendError(ServerError.UNKNOWN_ERROR, `The proxy could not restore the session state on a database connection (error ${error.errno})`);
       } else {
         this.ctx.logger.warn('Could not prepare a database connection for the client', { clientConnection: this.id, error: (error as Error).message });
         this.sendError(ServerError.BORROW_TIMEOUT, BORROW_TIMEOUT_MESSAGE);

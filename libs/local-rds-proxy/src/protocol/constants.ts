@@ -77,6 +77,8 @@ export const MAX_PACKET_PAYLOAD = 0xffffff;
 
 /** Server error numbers and SQL states the proxy itself answers with. */
 export const ServerError = {
+  /** ER_UNKNOWN_ERROR */
+  UNKNOWN_ERROR: { errno: 1105, sqlState: 'HY000' },
   /** ER_ACCESS_DENIED_ERROR */
   ACCESS_DENIED: { errno: 1045, sqlState: '28000' },
   /** ER_UNKNOWN_COM_ERROR */
@@ -116,7 +118,10 @@ export const PROXY_CAPABILITIES =
   Capability.PS_MULTI_RESULTS |
   Capability.PLUGIN_AUTH |
   Capability.CONNECT_ATTRS |
-  Capability.PLUGIN_AUTH_LENENC_CLIENT_DATA;
+  Capability.PLUGIN_AUTH_LENENC_CLIENT_DATA |
+  // Offered so clients read an OK packet's info as the length-encoded string servers send; the proxy's
+  // database connections never ask for session tracking, so no session-state data follows it.
+  Capability.SESSION_TRACK;
 
 /**
  * Client capabilities that change what the server does with a connection's
