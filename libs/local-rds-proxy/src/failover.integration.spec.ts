@@ -1,5 +1,4 @@
-import type { Connection } from 'mysql2/promise';
-import { useProxyWorld } from './proxy.test-util';
+import { useProxyWorld, whenClosed } from './proxy.test-util';
 
 jest.setTimeout(90_000);
 
@@ -14,15 +13,12 @@ async function errorOf(promise: Promise<unknown>): Promise<{ errno?: number; sql
   throw new Error('it succeeded');
 }
 
-function closedSoon(conn: Connection): Promise<void> {
-  return new Promise((resolve) => conn.connection.stream.once('close', () => resolve()));
-}
 
 describe('database failover (restart, down, up)', () => {
   it('keeps idle client connections open across a restart; the same connections work afterwards', async () => {
     const proxy = await world.proxy({ connectionBorrowTimeoutMs: 30_000 });
     const clients = [await world.connect(proxy), await world.connect(proxy)];
-    await clients[0]!.query('SELECT 1');
+    await clients[0]?.query('SELECT 1');
 
     await world.db.restart();
     const results = await Promise.all(clients.map((c) => c.query('SELECT 1 AS one').then(([rows]) => rows)));
@@ -67,7 +63,7 @@ describe('database failover (restart, down, up)', () => {
     const plain = await world.connect(proxy);
     await inTransaction.query('START TRANSACTION');
     await pinned.query('SET @kept = 1');
-    const closed = Promise.all([closedSoon(inTransaction), closedSoon(pinned)]);
+    const closed = Promise.all([whenClosed(inTransaction), whenClosed(pinned)]);
 
     await world.db.restart();
     await closed;

@@ -41,7 +41,7 @@ describe('resolveProxyOptions', () => {
     [{ tls: 'yes' }, /tls must be true or false/],
     [{ tls: false, requireTls: true }, /requireTls needs tls: true/],
     [{ defaultAuthType: 'mysql_native_password' }, /defaultAuthType must be one of/],
-    [{ logger: { info() {} } }, /logger must have a debug\(\) method/],
+    [{ logger: { info: () => undefined } }, /logger must have a debug\(\) method/],
     [{ maxConnections: 5 }, /unknown option\(s\): maxConnections/],
   ])('refuses %j', (change, message) => {
     expect(() => resolveProxyOptions({ ...valid, ...change } as LocalRdsProxyOptions)).toThrow(message);

@@ -111,6 +111,12 @@ function text(name: string, value: unknown, fallback: string | undefined): strin
   return value;
 }
 
+function requiredText(name: string, value: unknown, fallback?: string): string {
+  const checked = text(name, value, fallback);
+  if (checked === undefined) throw new TypeError(`${name} must be a non-empty string`);
+  return checked;
+}
+
 function authType(name: string, value: unknown): ClientPasswordAuthType | undefined {
   if (value === undefined) return undefined;
   if (!CLIENT_PASSWORD_AUTH_TYPES.includes(value as ClientPasswordAuthType)) {
@@ -126,7 +132,7 @@ function authType(name: string, value: unknown): ClientPasswordAuthType | undefi
  * checkSecretRegistration({ secretId: 'rds/app', clientPasswordAuthType: 'MYSQL_NATIVE_PASSWORD' }, 'secrets[0]');
  */
 export function checkSecretRegistration(value: unknown, name = 'secret'): SecretRegistration {
-  if (typeof value === 'string') return text(name, value, undefined)!;
+  if (typeof value === 'string') return requiredText(name, value);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(`${name} must be a secret id or { secretId, clientPasswordAuthType? }`);
   }
@@ -134,7 +140,7 @@ export function checkSecretRegistration(value: unknown, name = 'secret'): Secret
   const unknown = Object.keys(rest);
   if (unknown.length > 0) throw new TypeError(`${name} has unknown key(s): ${unknown.join(', ')}`);
   const checkedType = authType(`${name}.clientPasswordAuthType`, clientPasswordAuthType);
-  return { secretId: text(`${name}.secretId`, secretId, undefined) ?? '', ...(checkedType ? { clientPasswordAuthType: checkedType } : {}) };
+  return { secretId: requiredText(`${name}.secretId`, secretId), ...(checkedType ? { clientPasswordAuthType: checkedType } : {}) };
 }
 
 /**
@@ -151,8 +157,7 @@ export function resolveProxyOptions(options: LocalRdsProxyOptions): ResolvedProx
 
   const target = options.target as unknown;
   if (typeof target !== 'object' || target === null) throw new TypeError('target must be { host, port } of the database');
-  const targetHost = text('target.host', (target as { host?: unknown }).host, undefined);
-  if (targetHost === undefined) throw new TypeError('target.host must be a non-empty string');
+  const targetHost = requiredText('target.host', (target as { host?: unknown }).host);
   const targetPort = integer('target.port', (target as { port?: unknown }).port ?? Number.NaN, 0, 1, 65_535);
 
   if (!Array.isArray(options.secrets) || options.secrets.length === 0) throw new TypeError('secrets must list at least one secret id');
@@ -173,7 +178,7 @@ export function resolveProxyOptions(options: LocalRdsProxyOptions): ResolvedProx
     secretsManager: options.secretsManager,
     secretCacheTtlMs: integer('secretCacheTtlMs', options.secretCacheTtlMs, 10_000, 0, 86_400_000),
     defaultAuthType: authType('defaultAuthType', options.defaultAuthType) ?? 'MYSQL_CACHING_SHA2_PASSWORD',
-    host: text('host', options.host, '127.0.0.1')!,
+    host: requiredText('host', options.host, '127.0.0.1'),
     port: integer('port', options.port, 0, 0, 65_535),
     tls,
     requireTls,

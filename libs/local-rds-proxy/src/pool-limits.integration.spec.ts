@@ -1,5 +1,4 @@
-import type { Connection } from 'mysql2/promise';
-import { useProxyWorld } from './proxy.test-util';
+import { useProxyWorld, whenClosed } from './proxy.test-util';
 
 jest.setTimeout(60_000);
 
@@ -33,26 +32,23 @@ describe('pool limits', () => {
 
   it('answers 9501 (HY000, RDS Proxy wording) when no connection frees up within the borrow timeout, at statement time and at login', async () => {
     const proxy = await world.proxy({ maxConnectionsPercent: 20, connectionBorrowTimeoutMs: 300 });
-    const holders: Connection[] = [];
-    for (let i = 0; i < 2; i += 1) {
-      const conn = await world.connect(proxy);
-      await conn.query('START TRANSACTION');
-      holders.push(conn);
-    }
+    const first = await world.connect(proxy);
+    const second = await world.connect(proxy);
+    for (const conn of [first, second]) await conn.query('START TRANSACTION');
     const waiter = await world.connect(proxy).catch((e: unknown) => e);
     expect(waiter).toMatchObject({ errno: 9501, sqlState: 'HY000', message: 'Timed-out waiting to acquire database connection' });
 
-    await holders[1]!.query('COMMIT');
+    await second.query('COMMIT');
     const late = await world.connect(proxy);
-    await holders[0]!.query('SELECT 1'); // still in its transaction
+    await first.query('SELECT 1'); // still in its transaction
     await late.query('START TRANSACTION');
-    const atStatement = await errorOf(holders[1]!.query('SELECT 1'));
+    const atStatement = await errorOf(second.query('SELECT 1'));
 
     expect(atStatement).toMatchObject({ errno: 9501, sqlState: 'HY000', message: 'Timed-out waiting to acquire database connection' });
     expect(proxy.metrics()).toMatchObject({ DatabaseConnections: 2, DatabaseConnectionsBorrowTimeouts: 2 });
     // The client that got 9501 at statement time is still connected and works once a connection is free.
     await late.query('COMMIT');
-    expect(await holders[1]!.query('SELECT 1')).toBeDefined();
+    expect(await second.query('SELECT 1')).toBeDefined();
   });
 
   it('serves waiting borrowers in order as connections come back', async () => {
@@ -87,7 +83,7 @@ describe('pool limits', () => {
     const proxy = await world.proxy({ idleClientTimeoutMs: 300 });
     const idle = await world.connect(proxy);
     const busy = await world.connect(proxy);
-    const closed = new Promise<void>((resolve) => idle.connection.stream.once('close', () => resolve()));
+    const closed = whenClosed(idle);
 
     const [rows] = await busy.query('SELECT SLEEP(0.6) AS slept');
     await closed;

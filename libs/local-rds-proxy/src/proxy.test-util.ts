@@ -5,6 +5,17 @@ import type { ProxyLogger } from './logger';
 import type { LocalRdsProxyOptions } from './options';
 import { startLocalRdsProxy, type LocalRdsProxy } from './start-local-rds-proxy';
 
+/** Resolves when the client's socket closes (the proxy hung up). */
+export function whenClosed(conn: Connection): Promise<void> {
+  const stream = (conn as unknown as { connection: { stream: { once(event: 'close', listener: () => void): void } } }).connection.stream;
+  return new Promise((resolve) => stream.once('close', () => resolve()));
+}
+
+/** The greeting the client got (server version string, ...). */
+export function greetingOf(conn: Connection): { serverVersion: string } {
+  return (conn as unknown as { connection: { _handshakePacket: { serverVersion: string } } }).connection._handshakePacket;
+}
+
 /** A throwaway database, a local Secrets Manager holding the app user's secret, and (per test file) proxies in front. */
 export interface ProxyWorld {
   db: MysqlServer;

@@ -179,7 +179,7 @@ describe('commands', () => {
 
       expect(ok?.payload[0]).toBe(0x00);
       expect(selected).toMatchObject({ kind: 'rows', rows: [['information_schema']] });
-      expect(parseErr(bad!.payload)).toMatchObject({ errno: 1044 });
+      expect(bad && parseErr(bad.payload)).toMatchObject({ errno: 1044 });
     } finally {
       conn.destroy();
     }
@@ -194,7 +194,7 @@ describe('commands', () => {
 
       expect(stats?.payload.toString()).toMatch(/^Uptime: \d+/);
       expect(fields).toHaveLength(26); // 25 columns and the EOF
-      expect(parseErr(unknown!.payload)).toMatchObject({ errno: 1047, sqlState: '08S01' });
+      expect(unknown && parseErr(unknown.payload)).toMatchObject({ errno: 1047, sqlState: '08S01' });
     } finally {
       conn.destroy();
     }

@@ -1,7 +1,7 @@
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { createConnection } from 'mysql2/promise';
 import { existsSync, readFileSync } from 'node:fs';
-import { useProxyWorld } from './proxy.test-util';
+import { greetingOf, useProxyWorld, whenClosed } from './proxy.test-util';
 import { startLocalRdsProxy } from './start-local-rds-proxy';
 
 jest.setTimeout(60_000);
@@ -28,7 +28,7 @@ describe('startLocalRdsProxy', () => {
     const [rows] = await conn.query('SELECT VERSION() AS v');
 
     expect(rows).toEqual([{ v: world.db.version }]);
-    expect((conn.connection as unknown as { _handshakePacket: { serverVersion: string } })._handshakePacket.serverVersion).toContain(world.db.version);
+    expect(greetingOf(conn).serverVersion).toContain(world.db.version);
   });
 
   it('serves its metrics as JSON at metricsUrl', async () => {
@@ -36,9 +36,9 @@ describe('startLocalRdsProxy', () => {
     const conn = await world.connect(proxy);
     await conn.query('SELECT 1');
 
-    const response = await fetch(proxy.metricsUrl!);
+    const response = await fetch(String(proxy.metricsUrl));
     const body = (await response.json()) as Record<string, unknown>;
-    const missing = await fetch(new URL('/other', proxy.metricsUrl!));
+    const missing = await fetch(new URL('/other', String(proxy.metricsUrl)));
 
     expect(response.headers.get('content-type')).toBe('application/json');
     expect(body).toMatchObject({ ClientConnections: 1, DatabaseConnections: 1, QueryRequests: 1, ClientConnectionsSetupSucceeded: 1 });
@@ -50,9 +50,9 @@ describe('startLocalRdsProxy', () => {
   it('writes the CA certificate clients trust to caFile, and removes it on close', async () => {
     const proxy = await world.proxy();
 
-    expect(readFileSync(proxy.caFile!, 'utf8')).toBe(proxy.caPem);
+    expect(readFileSync(String(proxy.caFile), 'utf8')).toBe(proxy.caPem);
     await proxy.close();
-    expect(existsSync(proxy.caFile!)).toBe(false);
+    expect(existsSync(String(proxy.caFile))).toBe(false);
   });
 
   it('lets in users of secrets registered later', async () => {
@@ -76,7 +76,7 @@ describe('startLocalRdsProxy', () => {
     const proxy = await world.proxy({ connectionBorrowTimeoutMs: 60_000 });
     const conn = await world.connect(proxy);
     await conn.query('START TRANSACTION');
-    const closed = new Promise<void>((resolve) => conn.connection.stream.once('close', () => resolve()));
+    const closed = whenClosed(conn);
 
     await proxy.close();
     await proxy.close(); // idempotent

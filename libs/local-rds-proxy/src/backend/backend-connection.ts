@@ -102,10 +102,11 @@ export class BackendConnection {
         } catch (error) {
           fail(new DatabaseConnectionLostError('malformed packet from the database', { cause: error }));
         }
-        if (waiting && queue.length > 0) {
+        const packet = waiting ? queue.shift() : undefined;
+        if (waiting && packet) {
           const w = waiting;
           waiting = undefined;
-          w.resolve(queue.shift()!);
+          w.resolve(packet);
         }
       };
       const onError = (error: Error): void => fail(new DatabaseConnectionLostError(`cannot reach the database (${(error as NodeJS.ErrnoException).code ?? error.message})`, { cause: error }));

@@ -338,7 +338,7 @@ export class ConnectionPool {
   private takeIdle(bucket: Bucket, stateKey: string): Pooled | undefined {
     const idle = bucket.idle;
     for (let i = idle.length - 1; i >= 0; i -= 1) {
-      if (idle[i]!.state.key === stateKey) return idle.splice(i, 1)[0];
+      if (idle[i]?.state.key === stateKey) return idle.splice(i, 1)[0];
     }
     return idle.pop();
   }

@@ -158,7 +158,7 @@ export class TrackedState {
   private fromOutcome(outcome: QueryOutcome): SessionValues {
     if (outcome.kind === 'error') throw new DatabaseServerError(outcome.error);
     if (outcome.kind !== 'rows' || outcome.rows.length !== 1) throw new Error('reading the session state returned no row');
-    const row = outcome.rows[0]!;
+    const row = outcome.rows[0] ?? [];
     const variables = new Map<string, TrackedValue>();
     this.names.forEach((name, i) => {
       const column = outcome.columns[i + 1];
@@ -220,7 +220,8 @@ export class TrackedState {
     if (names !== undefined && CHARSET_VARIABLES.some(differs)) assignments.push(names);
     for (const name of this.names) {
       if (names !== undefined && CHARSET_VARIABLES.includes(name)) continue;
-      if (differs(name)) assignments.push(`SESSION ${name} = ${literal(target.variables.get(name)!)}`);
+      const want = target.variables.get(name);
+      if (want !== undefined && differs(name)) assignments.push(`SESSION ${name} = ${literal(want)}`);
     }
     if (assignments.length === 0) return;
     const outcome = await conn.query(`SET ${assignments.join(', ')}`);

@@ -448,9 +448,10 @@ export class ClientSession {
   }
 
   private pin(lease: Lease, findings: readonly PinningFinding[]): void {
+    const first = findings[0];
+    if (!first) return;
     this.pinned = true;
     lease.pinned = true;
-    const first = findings[0]!;
     this.ctx.metrics.pinned(first.code);
     this.ctx.logger.warn(pinnedSessionMessage(lease.conn.threadId, first.code), {
       clientConnection: this.id,

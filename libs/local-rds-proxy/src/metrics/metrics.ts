@@ -71,7 +71,7 @@ class Window {
     if (this.samples.length < this.size) {
       this.samples.push(value);
     } else {
-      this.sum -= this.samples[this.next]!;
+      this.sum -= this.samples[this.next] ?? 0;
       this.samples[this.next] = value;
       this.next = (this.next + 1) % this.size;
     }

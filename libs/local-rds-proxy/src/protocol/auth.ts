@@ -19,7 +19,7 @@ function hash(algorithm: 'sha1' | 'sha256', ...parts: Buffer[]): Buffer {
 
 function xor(a: Buffer, b: Buffer): Buffer {
   const out = Buffer.allocUnsafe(a.length);
-  for (let i = 0; i < a.length; i += 1) out[i] = a[i]! ^ b[i % b.length]!;
+  for (let i = 0; i < a.length; i += 1) out[i] = (a[i] ?? 0) ^ (b[i % b.length] ?? 0);
   return out;
 }
 
@@ -32,7 +32,7 @@ function xor(a: Buffer, b: Buffer): Buffer {
  */
 export function newScramble(): Buffer {
   const bytes = randomBytes(20);
-  for (let i = 0; i < bytes.length; i += 1) bytes[i] = (bytes[i]! % 127) + 1;
+  for (let i = 0; i < bytes.length; i += 1) bytes[i] = ((bytes[i] ?? 0) % 127) + 1;
   return bytes;
 }
 

@@ -28,6 +28,8 @@ export class PacketTooLargeError extends Error {
 export class PacketReader {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** Bytes the buffered tail needs before the next physical packet is complete. */
+  private needed = 0;
   private parts: Buffer[] = [];
   private rawParts: Buffer[] = [];
   private logicalBytes = 0;
@@ -38,21 +40,20 @@ export class PacketReader {
 
   /** Adds bytes and returns the packets they complete, in order. */
   push(chunk: Buffer): Packet[] {
-    let data: Buffer;
-    if (this.pendingBytes === 0) {
-      data = chunk;
-    } else {
-      this.pending.push(chunk);
-      data = Buffer.concat(this.pending, this.pendingBytes + chunk.length);
-      this.pending = [];
-      this.pendingBytes = 0;
-    }
+    // Bytes are only joined once the next packet is complete, so a large packet arriving in many chunks is copied once.
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes < this.needed) return [];
+    const data = this.pending.length === 1 ? chunk : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.needed = 0;
     const packets: Packet[] = [];
     let offset = 0;
     while (data.length - offset >= 4) {
-      const length = data[offset]! | (data[offset + 1]! << 8) | (data[offset + 2]! << 16);
+      const length = (data[offset] ?? 0) | ((data[offset + 1] ?? 0) << 8) | ((data[offset + 2] ?? 0) << 16);
       if (data.length - offset < 4 + length) break;
-      const sequenceId = data[offset + 3]!;
+      const sequenceId = data[offset + 3] ?? 0;
       const physical = data.subarray(offset, offset + 4 + length);
       offset += 4 + length;
       if (this.firstSequence === -1) this.firstSequence = sequenceId;
@@ -80,6 +81,8 @@ export class PacketReader {
       const tail = Buffer.from(data.subarray(offset));
       this.pending.push(tail);
       this.pendingBytes = tail.length;
+      this.needed = tail.length >= 4 ? 4 + tail.readUIntLE(0, 3) : 4;
+      if (this.logicalBytes + this.needed - 4 > this.maxPayloadBytes) throw new PacketTooLargeError(`packet over ${this.maxPayloadBytes} bytes`);
     }
     return packets;
   }
@@ -94,6 +97,7 @@ export class PacketReader {
     const bytes = Buffer.concat([...this.rawParts, ...this.pending]);
     this.pending = [];
     this.pendingBytes = 0;
+    this.needed = 0;
     this.parts = [];
     this.rawParts = [];
     this.logicalBytes = 0;

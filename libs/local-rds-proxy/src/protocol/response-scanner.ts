@@ -41,7 +41,7 @@ const LIST_END: Partial<Record<Phase, Phase>> = {
 const PREFIX_BYTES = 24;
 
 function lenencEnd(bytes: Buffer, offset: number): number {
-  const first = bytes[offset]!;
+  const first = bytes[offset] ?? 0;
   if (first < 0xfb) return offset + 1;
   if (first === 0xfc) return offset + 3;
   if (first === 0xfd) return offset + 4;
@@ -50,7 +50,7 @@ function lenencEnd(bytes: Buffer, offset: number): number {
 }
 
 function lenencValue(bytes: Buffer, offset: number): number {
-  const first = bytes[offset]!;
+  const first = bytes[offset] ?? 0;
   if (first < 0xfb) return first;
   if (first === 0xfc) return bytes.readUInt16LE(offset + 1);
   if (first === 0xfd) return bytes.readUIntLE(offset + 1, 3);
@@ -120,14 +120,14 @@ export class ResponseScanner {
     while (offset < length && !this.done) {
       if (!this.inPacket) {
         if (this.headerFilled === 0 && length - offset >= 4) {
-          const payloadLength = chunk[offset]! | (chunk[offset + 1]! << 8) | (chunk[offset + 2]! << 16);
+          const payloadLength = (chunk[offset] ?? 0) | ((chunk[offset + 1] ?? 0) << 8) | ((chunk[offset + 2] ?? 0) << 16);
           offset += 4;
           this.startPacket(payloadLength);
         } else {
-          while (this.headerFilled < 4 && offset < length) this.header[this.headerFilled++] = chunk[offset++]!;
+          while (this.headerFilled < 4 && offset < length) this.header[this.headerFilled++] = chunk[offset++] ?? 0;
           if (this.headerFilled < 4) break;
           this.headerFilled = 0;
-          this.startPacket(this.header[0]! | (this.header[1]! << 8) | (this.header[2]! << 16));
+          this.startPacket(this.header.readUIntLE(0, 3));
         }
         continue;
       }
@@ -201,7 +201,7 @@ export class ResponseScanner {
   /** Moves past one packet whose first bytes (up to {@link PREFIX_BYTES}) are at `bytes[at...]`. */
   private classify(bytes: Buffer, at: number): void {
     const length = this.packetLength;
-    const first = length > 0 ? bytes[at]! : -1;
+    const first = length > 0 ? (bytes[at] ?? -1) : -1;
     const isEof = first === Marker.EOF && length < 9;
     switch (this.phase) {
       case Phase.First:
