@@ -34,6 +34,7 @@ describe('workspace', () => {
       api: 'apps/api',
       infra: 'apps/infra',
       db: 'libs/db',
+      'local-rds-proxy': 'libs/local-rds-proxy',
       'rds-proxy-rules': 'libs/rds-proxy-rules',
       testing: 'libs/testing',
       'workspace-plugin': 'tools',
