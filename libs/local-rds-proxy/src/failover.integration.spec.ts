@@ -56,6 +56,19 @@ describe('database failover (restart, down, up)', () => {
     expect(world.logs.some((l) => l.message.includes('its database connection was lost during a request'))).toBe(true);
   });
 
+  it('gives a client whose database connection is killed mid-statement what a direct client gets', async () => {
+    const proxy = await world.proxy({ connectionBorrowTimeoutMs: 30_000 });
+    const conn = await world.connect(proxy);
+    const direct = await world.direct();
+
+    const results = Promise.all([errorOf(conn.query('SELECT SLEEP(10)')), errorOf(direct.query('SELECT SLEEP(10)'))]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await world.db.killConnections();
+    const [viaProxy, straight] = await results;
+
+    expect({ code: viaProxy.code, errno: viaProxy.errno }).toEqual({ code: straight.code, errno: straight.errno });
+  });
+
   it('closes client connections whose session state died with the database: an open transaction, a pinned session', async () => {
     const proxy = await world.proxy({ connectionBorrowTimeoutMs: 30_000 });
     const inTransaction = await world.connect(proxy);

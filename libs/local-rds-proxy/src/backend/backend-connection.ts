@@ -50,6 +50,8 @@ export class BackendConnection {
   onClose: (() => void) | undefined;
 
   private sink: ((chunk: Buffer) => void) | undefined;
+  /** Reused for every relayed response (one exchange at a time). */
+  private readonly scanner = new ResponseScanner('result');
   private failPending: ((error: Error) => void) | undefined;
 
   private constructor(
@@ -159,7 +161,7 @@ export class BackendConnection {
    * of the response may have been relayed).
    */
   relay(raw: Buffer, kind: ResponseKind, to: RelaySink): Promise<RelayOutcome> {
-    const scanner = new ResponseScanner(kind);
+    const scanner = this.scanner.reset(kind);
     return this.run(raw, (chunk, done) => {
       const end = scanner.feed(chunk);
       const full = to.write(end === chunk.length ? chunk : chunk.subarray(0, end));

@@ -192,6 +192,14 @@ export class ConnectionPool {
       return Promise.reject(new BorrowTimeoutError(0));
     }
     const bucket = this.bucketFor(request.user, request.sessionCapabilities);
+    if (this.waiters.length === 0 && this.stalls === 0 && bucket.idle.length > 0) {
+      // Fast path: nobody is queued and a connection is free; no timer, no queue entry.
+      const idle = this.takeIdle(bucket, request.state.key);
+      if (idle) {
+        this.options.metrics.borrowed(0);
+        return Promise.resolve(this.lendNow(idle));
+      }
+    }
     return new Promise<Lease>((resolve, reject) => {
       const waiter: Waiter = { request, bucket, startedAt: process.hrtime.bigint(), resolve, reject, timer: undefined, opening: false, done: false };
       waiter.timer = setTimeout(() => this.timeOut(waiter), request.timeoutMs);
@@ -310,10 +318,14 @@ export class ConnectionPool {
   }
 
   private lend(waiter: Waiter, pooled: Pooled): void {
+    this.settle(waiter, this.lendNow(pooled));
+  }
+
+  private lendNow(pooled: Pooled): Lease {
     const lease = new Lease(pooled, this);
     pooled.lease = lease;
     this.borrowedCount += 1;
-    this.settle(waiter, lease);
+    return lease;
   }
 
   /** Serves waiters in order with what is free now. */
@@ -457,6 +469,7 @@ export class ConnectionPool {
     const deadline = Date.now() + request.timeoutMs;
     for (;;) {
       const lease = await this.borrow({ ...request, timeoutMs: Math.max(1, deadline - Date.now()) });
+      if (lease.state.key === request.state.key) return lease;
       try {
         await this.options.tracked.apply(lease.conn, lease.state, request.state);
         lease.state = request.state;

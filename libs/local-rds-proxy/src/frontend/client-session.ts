@@ -407,8 +407,10 @@ export class ClientSession {
     if (!lease) return;
     this.lease = lease;
     lease.onLost = this.databaseLost;
-    const pinning = options.pinning?.filter((f) => f.certainty === 'always') ?? [];
-    if (pinning.length > 0 && !this.pinned) this.pin(lease, pinning);
+    if (!this.pinned && options.pinning !== undefined && options.pinning.length > 0) {
+      const pinning = options.pinning.filter((f) => f.certainty === 'always');
+      if (pinning.length > 0) this.pin(lease, pinning);
+    }
 
     const started = process.hrtime.bigint();
     let outcome: RelayOutcome;

@@ -109,6 +109,15 @@ describe('ResponseScanner', () => {
     }
   });
 
+  it('can be reset and reused for the next response', () => {
+    const scanner = new ResponseScanner('prepare');
+    scanner.feed(response(errPayload({ errno: 1064, sqlState: '42000', message: 'syntax' })));
+
+    scanner.reset('result').feed(response(...resultSet(Status.AUTOCOMMIT, [row('1')])));
+
+    expect(scanner).toMatchObject({ done: true, failed: false, errno: 0, status: Status.AUTOCOMMIT });
+  });
+
   it('reports the bytes after the end as not part of the response', () => {
     const bytes = Buffer.concat([response(okPayload({ status: 2 })), Buffer.from([1, 2, 3])]);
     const scanner = new ResponseScanner('result');

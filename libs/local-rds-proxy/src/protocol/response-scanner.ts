@@ -30,6 +30,15 @@ enum Phase {
   Done,
 }
 
+/** Where each kind of response starts. */
+const FIRST_PHASE: Readonly<Record<ResponseKind, Phase>> = {
+  result: Phase.First,
+  prepare: Phase.PrepareFirst,
+  single: Phase.Single,
+  rows: Phase.UntilEof,
+  'field-list': Phase.UntilEof,
+};
+
 /** The EOF that closes each list of definitions. */
 const LIST_END: Partial<Record<Phase, Phase>> = {
   [Phase.Columns]: Phase.ColumnsEof,
@@ -99,14 +108,28 @@ export class ResponseScanner {
   private prefixNeeded = 0;
 
   constructor(kind: ResponseKind) {
-    this.phase =
-      kind === 'result'
-        ? Phase.First
-        : kind === 'prepare'
-          ? Phase.PrepareFirst
-          : kind === 'single'
-            ? Phase.Single
-            : Phase.UntilEof;
+    this.phase = FIRST_PHASE[kind];
+  }
+
+  /** Starts over for the response to another command (a connection keeps one scanner). */
+  reset(kind: ResponseKind): this {
+    this.phase = FIRST_PHASE[kind];
+    this.done = false;
+    this.failed = false;
+    this.localInfile = false;
+    this.status = -1;
+    this.errno = 0;
+    this.ending = false;
+    this.count = 0;
+    this.afterCount = 0;
+    this.headerFilled = 0;
+    this.inPacket = false;
+    this.remaining = 0;
+    this.packetLength = 0;
+    this.nextIsContinuation = false;
+    this.prefixFilled = 0;
+    this.prefixNeeded = 0;
+    return this;
   }
 
   /**
