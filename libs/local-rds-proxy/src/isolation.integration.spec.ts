@@ -63,6 +63,21 @@ describe('no state leaks between client sessions on a shared connection', () => 
     expect(await first(direct, 'SELECT COUNT(*) AS n FROM leak_items')).toEqual({ n: 0 });
   });
 
+  it('a client that leaves mid-response: its database connection (response still on the wire) is closed, not lent again', async () => {
+    const a = await world.connect(proxy);
+    const threadA = (await first(a, 'SELECT CONNECTION_ID() AS id'))?.['id'];
+    void a.query('SELECT SLEEP(5), 1').catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    a.destroy();
+
+    const b = await world.connect(proxy);
+    const threadB = (await first(b, 'SELECT CONNECTION_ID() AS id'))?.['id'];
+    await b.end();
+
+    expect(threadB).not.toBe(threadA);
+    expect(world.logs.filter((l) => l.level === 'error')).toEqual([]);
+  });
+
   it('tracked settings of one session are not seen by the next', async () => {
     const { seen } = await after((c) => c.query("SET time_zone = '+09:00', sql_mode = 'ANSI'"), 'SELECT @@time_zone AS tz, @@sql_mode = \'ANSI\' AS ansi');
 

@@ -419,6 +419,7 @@ export class ClientSession {
       outcome = await lease.conn.relay(packet.raw, kind, this.stream);
     } catch (error) {
       if (!(error instanceof DatabaseConnectionLostError)) throw error;
+      if (this.closed) throw new ClientClosedError('client left mid-request'); // onClose already dropped the connection
       // The statement was in flight: its outcome is unknown, so the client connection is closed (see README, "Failover").
       this.ctx.logger.warn('The client connection closed. Reason: its database connection was lost during a request.', {
         clientConnection: this.id,
