@@ -1,15 +1,18 @@
 /**
- * Benchmark: the per-query overhead of the local RDS Proxy. One mysql2 connection straight to a throwaway
- * MariaDB and one through the proxy (same process, loopback, plaintext, a pooled database connection) run
- * `SELECT 1` in alternating blocks, so machine noise hits both alike. Prints p50/p99 of each and the
- * difference in microseconds. Not a test: nothing is asserted.
+ * Benchmark: the per-query overhead of the local RDS Proxy. mysql2 connections straight to a throwaway MariaDB,
+ * through a bare TCP relay (bytes copied both ways, nothing parsed: the cost of the two extra loopback hops
+ * alone) and through the proxy (same process, loopback, plaintext, a pooled database connection) run `SELECT 1`
+ * in alternating blocks, so machine noise hits all alike. Prints p50/p95/p99/mean of each and the differences
+ * in microseconds, and this process's CPU time per query. Not a test: nothing is asserted.
  *
- *   npx nx run workspace-plugin:bench-proxy      (BENCH_QUERIES=20000 per side, BENCH_BLOCK=500 by default)
+ *   npx nx run workspace-plugin:bench-proxy      (BENCH_QUERIES=20000 per side, BENCH_BLOCK=500 by default;
+ *   bundled with esbuild and run with node: tsx wraps every closure for keepNames, which would inflate the proxy side)
  */
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startLocalRdsProxy } from '@serverless-app/local-rds-proxy';
 import { startMysql, startSecretsManager } from '@serverless-app/testing';
 import { createConnection, type Connection } from 'mysql2/promise';
+import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { summarise, time } from './stats';
 
 const QUERIES = Number(process.env['BENCH_QUERIES'] ?? 20_000);
@@ -17,6 +20,23 @@ const BLOCK = Number(process.env['BENCH_BLOCK'] ?? 500);
 const WARM_UP = 2_000;
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
+
+/** A relay that copies bytes between each client and a new connection to `target`, parsing nothing. */
+async function startBareRelay(target: { host: string; port: number }): Promise<{ server: Server; port: number }> {
+  const server = createServer({ noDelay: true }, (client) => {
+    const upstream = connect({ host: target.host, port: target.port, noDelay: true });
+    client.on('data', (chunk) => upstream.write(chunk));
+    upstream.on('data', (chunk) => client.write(chunk));
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', close).on('error', close);
+    upstream.on('close', close).on('error', close);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port };
+}
 const us = (ms: number) => (ms * 1000).toFixed(1).padStart(8);
 
 async function main(): Promise<void> {
@@ -32,42 +52,46 @@ async function main(): Promise<void> {
       tls: false,
       metricsPort: false,
     });
+    const relay = await startBareRelay(db);
     try {
-      const direct = await createConnection(db.app);
-      const viaProxy = await createConnection({ ...db.app, host: proxy.host, port: proxy.port });
-      connections.push(direct, viaProxy);
-      const select = (conn: Connection) => () => conn.query('SELECT 1');
-
-      await time(WARM_UP, select(direct));
-      await time(WARM_UP, select(viaProxy));
-      const directSamples: number[] = [];
-      const proxySamples: number[] = [];
-      // CPU time of this process (client, and proxy when it is in the path) per query: less sensitive than latency
-      // to other load on the machine, it shows what the proxy itself costs.
-      const cpu = { direct: 0, proxy: 0 };
-      const measure = async (conn: Connection, samples: number[], key: keyof typeof cpu) => {
-        const before = process.cpuUsage();
-        samples.push(...(await time(BLOCK, select(conn))));
-        const used = process.cpuUsage(before);
-        cpu[key] += used.user + used.system;
+      const sides = {
+        direct: await createConnection(db.app),
+        relay: await createConnection({ ...db.app, port: relay.port }),
+        proxy: await createConnection({ ...db.app, host: proxy.host, port: proxy.port }),
       };
+      connections.push(...Object.values(sides));
+      const samples = { direct: [] as number[], relay: [] as number[], proxy: [] as number[] };
+      // CPU time of this process per query (the client, plus the relay or proxy in the path): less sensitive than
+      // latency to other load on the machine.
+      const cpu = { direct: 0, relay: 0, proxy: 0 };
+      const keys = ['direct', 'relay', 'proxy'] as const;
+      for (const key of keys) await time(WARM_UP, () => sides[key].query('SELECT 1'));
       for (let done = 0; done < QUERIES; done += BLOCK) {
-        await measure(direct, directSamples, 'direct');
-        await measure(viaProxy, proxySamples, 'proxy');
+        for (const key of keys) {
+          const before = process.cpuUsage();
+          samples[key].push(...(await time(BLOCK, () => sides[key].query('SELECT 1'))));
+          const used = process.cpuUsage(before);
+          cpu[key] += used.user + used.system;
+        }
       }
-      const a = summarise(directSamples);
-      const b = summarise(proxySamples);
+      const [a, r, b] = keys.map((key) => summarise(samples[key])) as [ReturnType<typeof summarise>, ReturnType<typeof summarise>, ReturnType<typeof summarise>];
+      const row = (label: string, x: { p50: number; p95: number; p99: number; mean: number }) =>
+        out(`${label.padEnd(26)}${us(x.p50)} ${us(x.p95)} ${us(x.p99)} ${us(x.mean)}`);
+      const minus = (x: typeof a, y: typeof a) => ({ p50: x.p50 - y.p50, p95: x.p95 - y.p95, p99: x.p99 - y.p99, mean: x.mean - y.mean });
 
-      out(`SELECT 1, ${directSamples.length} queries per side in blocks of ${BLOCK}, node ${process.version}, ${db.version}`);
-      out('                      p50 µs   p95 µs   p99 µs  mean µs');
-      out(`direct             ${us(a.p50)} ${us(a.p95)} ${us(a.p99)} ${us(a.mean)}`);
-      out(`through the proxy  ${us(b.p50)} ${us(b.p95)} ${us(b.p99)} ${us(b.mean)}`);
-      out(`overhead           ${us(b.p50 - a.p50)} ${us(b.p95 - a.p95)} ${us(b.p99 - a.p99)} ${us(b.mean - a.mean)}`);
-      const perQuery = (micros: number) => (micros / directSamples.length).toFixed(1);
-      out(`CPU of this process per query: ${perQuery(cpu.direct)} µs direct, ${perQuery(cpu.proxy)} µs through the proxy (+${perQuery(cpu.proxy - cpu.direct)} µs: the proxy's own work)`);
+      out(`SELECT 1, ${samples.direct.length} queries per side in blocks of ${BLOCK}, node ${process.version}, ${db.version}`);
+      out('                            p50 µs   p95 µs   p99 µs  mean µs');
+      row('direct', a);
+      row('bare TCP relay', r);
+      row('local RDS Proxy', b);
+      row('proxy − direct', minus(b, a));
+      row('proxy − bare relay', minus(b, r));
+      const perQuery = (key: keyof typeof cpu) => (cpu[key] / samples.direct.length).toFixed(1);
+      out(`CPU of this process per query (µs): direct ${perQuery('direct')}, bare relay ${perQuery('relay')}, proxy ${perQuery('proxy')}`);
       out(`database connections used by the proxy: ${proxy.metrics().DatabaseConnectionsPeak}`);
     } finally {
       for (const conn of connections) conn.destroy();
+      await new Promise((resolve) => relay.server.close(resolve));
       await proxy.close();
     }
   } finally {

@@ -192,20 +192,36 @@ export class ConnectionPool {
       return Promise.reject(new BorrowTimeoutError(0));
     }
     const bucket = this.bucketFor(request.user, request.sessionCapabilities);
-    if (this.waiters.length === 0 && this.stalls === 0 && bucket.idle.length > 0) {
-      // Fast path: nobody is queued and a connection is free; no timer, no queue entry.
-      const idle = this.takeIdle(bucket, request.state.key);
-      if (idle) {
-        this.options.metrics.borrowed(0);
-        return Promise.resolve(this.lendNow(idle));
-      }
-    }
+    const now = this.lendIdleNow(bucket, request.state.key);
+    if (now) return Promise.resolve(now);
     return new Promise<Lease>((resolve, reject) => {
       const waiter: Waiter = { request, bucket, startedAt: process.hrtime.bigint(), resolve, reject, timer: undefined, opening: false, done: false };
       waiter.timer = setTimeout(() => this.timeOut(waiter), request.timeoutMs);
       this.waiters.push(waiter);
       this.pump();
     });
+  }
+
+  /**
+   * The synchronous fast path of {@link borrowFor}: a lease at once when nobody is queued and an idle
+   * connection already holds the requested state; otherwise `undefined` (then call {@link borrowFor}).
+   */
+  tryBorrowNow(request: BorrowRequest): Lease | undefined {
+    if (this.closed || this.failNext > 0 || this.waiters.length > 0 || this.stalls > 0) return undefined;
+    const bucket = this.buckets.get(bucketKey(request.user, request.sessionCapabilities));
+    const last = bucket?.idle[bucket.idle.length - 1];
+    if (!bucket || last?.state.key !== request.state.key) return undefined;
+    this.options.metrics.count('DatabaseConnectionRequests');
+    return this.lendIdleNow(bucket, request.state.key);
+  }
+
+  /** Lends an idle connection of `bucket` without queueing, if nobody waits and nothing stalls borrows. */
+  private lendIdleNow(bucket: Bucket, stateKey: string): Lease | undefined {
+    if (this.waiters.length > 0 || this.stalls > 0 || bucket.idle.length === 0) return undefined;
+    const idle = this.takeIdle(bucket, stateKey);
+    if (!idle) return undefined;
+    this.options.metrics.borrowed(0);
+    return this.lendNow(idle);
   }
 
   /** Fault: the next `count` borrows fail at once with 9501. */

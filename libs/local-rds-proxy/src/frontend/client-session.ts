@@ -4,7 +4,7 @@ import { TLSSocket } from 'node:tls';
 import type { RelayOutcome } from '../backend/backend-connection';
 import { DatabaseConnectionLostError, DatabaseServerError } from '../backend/backend-errors';
 import { BorrowTimeoutError } from '../backend/borrow-timeout-error';
-import type { Lease } from '../backend/pool';
+import type { BorrowRequest, Lease } from '../backend/pool';
 import { SessionStateError, type SessionValues } from '../backend/session-state';
 import { newScramble } from '../protocol/auth';
 import {
@@ -364,16 +364,20 @@ export class ClientSession {
     return this.forward(packet, kind);
   }
 
+  private borrowRequest(): BorrowRequest {
+    return {
+      user: this.user,
+      sessionCapabilities: this.capabilities & SESSION_CAPABILITIES,
+      state: this.state,
+      collationId: this.collationId,
+      timeoutMs: this.ctx.borrowTimeoutMs,
+    };
+  }
+
   /** Borrows a connection holding the session's state; answers the client with the error (9501, ...) and returns undefined if it cannot. */
   private async borrow(): Promise<Lease | undefined> {
     try {
-      const lease = await this.ctx.pool.borrowFor({
-        user: this.user,
-        sessionCapabilities: this.capabilities & SESSION_CAPABILITIES,
-        state: this.state,
-        collationId: this.collationId,
-        timeoutMs: this.ctx.borrowTimeoutMs,
-      });
+      const lease = await this.ctx.pool.borrowFor(this.borrowRequest());
       if (this.closed) {
         lease.release();
         throw new ClientClosedError('client gone while borrowing');
@@ -403,7 +407,7 @@ export class ClientSession {
    * sessions in a transaction until it ends.
    */
   private async forward(packet: Packet, kind: ResponseKind, options: { pinning?: readonly PinningFinding[]; trackedChange?: boolean } = {}): Promise<void> {
-    const lease = this.lease ?? (await this.borrow());
+    const lease = this.lease ?? this.ctx.pool.tryBorrowNow(this.borrowRequest()) ?? (await this.borrow());
     if (!lease) return;
     this.lease = lease;
     lease.onLost = this.databaseLost;
