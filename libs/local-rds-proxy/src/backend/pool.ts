@@ -393,9 +393,9 @@ export class ConnectionPool {
     try {
       const conn = await this.open(bucket, waiter.request.collationId);
       const pooled: Pooled = { conn, bucket, state: await this.options.tracked.snapshot(conn), idleSince: Date.now(), lease: undefined };
+      if (conn.closed) throw new DatabaseConnectionLostError('the database closed the connection right after login');
       this.all.add(pooled);
       conn.onClose = () => this.lost(pooled);
-      if (conn.closed) return;
       this.options.metrics.count('DatabaseConnectionsSetupSucceeded');
       this.retryDelayMs = 0;
       waiter.opening = false;
