@@ -1,6 +1,9 @@
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { createConnection } from 'mysql2/promise';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { greetingOf, useProxyWorld, whenClosed } from './proxy.test-util';
 import { startLocalRdsProxy } from './start-local-rds-proxy';
 
@@ -8,7 +11,6 @@ jest.setTimeout(60_000);
 
 const world = useProxyWorld();
 
-const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 
 describe('startLocalRdsProxy', () => {
   it('relays statements for a client that logs in with the secret', async () => {
@@ -71,19 +73,41 @@ describe('startLocalRdsProxy', () => {
     expect(() => proxy.registerSecret({ secretId: '' })).toThrow(TypeError);
   });
 
-  it('closes every connection on close and leaves no timers behind', async () => {
-    const baseline = timers();
+  it('closes every connection on close, refuses new ones, and is idempotent', async () => {
     const proxy = await world.proxy({ connectionBorrowTimeoutMs: 60_000 });
     const conn = await world.connect(proxy);
     await conn.query('START TRANSACTION');
     const closed = whenClosed(conn);
 
     await proxy.close();
-    await proxy.close(); // idempotent
+    await proxy.close();
     await closed;
 
-    expect(timers()).toBeLessThanOrEqual(baseline);
     await expect(createConnection({ host: proxy.host, port: proxy.port, user: 'x', connectTimeout: 2_000 })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('leaves nothing running after close: a process that used it exits by itself', async () => {
+    const setup = {
+      target: { host: world.db.host, port: world.db.port },
+      secretId: world.secretId,
+      clientConfig: world.sm.clientConfig(),
+      user: world.db.app.user,
+      password: world.db.app.password,
+    };
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(__dirname, '__fixtures__/close-and-exit.ts')], {
+      cwd: join(__dirname, '../../..'),
+      env: { ...process.env, PROXY_SETUP: JSON.stringify(setup), TSX_TSCONFIG_PATH: 'tools/tsconfig.json', NODE_NO_WARNINGS: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const kill = setTimeout(() => child.kill('SIGKILL'), 40_000);
+
+    const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+    clearTimeout(kill);
+
+    expect({ code, signal, output: output.trim().split('\n').pop() }).toEqual({ code: 0, signal: null, output: '{"left":[]}' });
   });
 
   it('fails to start, saying why, when no secret can be read or the database cannot be reached', async () => {

@@ -144,7 +144,6 @@ export class ConnectionPool {
 
   constructor(private readonly options: PoolOptions) {
     this.sweeper = setInterval(() => this.sweepIdle(), options.idleSweepMs ?? 1_000);
-    this.sweeper.unref();
   }
 
   /** Connections open or being opened. */
