@@ -6,11 +6,14 @@ import nx from '@nx/eslint-plugin';
  */
 const sourceConstraints = [
   { sourceTag: 'type:lambda', onlyDependOnLibsWithTags: ['type:data'] },
-  { sourceTag: 'type:data', onlyDependOnLibsWithTags: [] },
+  // libs/db builds its pinning guard on the shared RDS Proxy rules.
+  { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:shared'] },
   { sourceTag: 'type:infra', onlyDependOnLibsWithTags: [] },
-  // The harness stays below libs/db: db's integration tests import it, so an
-  // import the other way would make a cycle.
-  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: [] },
+  // Pure rules (what pins an RDS Proxy session), used by libs/db and the local proxy.
+  { sourceTag: 'type:shared', onlyDependOnLibsWithTags: [] },
+  // The harness and the local RDS Proxy stay below libs/db: db's integration tests import
+  // them, so an import of db would make a cycle. The proxy builds on the harness and the rules.
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing', 'type:shared'] },
   { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['*'] },
 ];
 

@@ -3,3 +3,4 @@ export * from './events';
 export * from './secrets-manager';
 export * from './backend';
 export * from './gateway';
+export * from './http';

@@ -18,6 +18,15 @@ const forbidden: Array<LintProbe & { why: RegExp }> = [
   { file: 'libs/db/src/probe.spec.ts', code: "import { query } from '@serverless-app/db';", why: /should use relative imports/ },
   // Refused twice over: by tag, and because db's tests import the harness (a cycle).
   { file: 'libs/testing/src/probe.ts', code: "import { query } from '@serverless-app/db';", why: /cannot depend on|Circular dependency between "testing" and "db"/ },
+  // The shared rules are pure: they import nothing of ours.
+  { file: 'libs/rds-proxy-rules/src/probe.ts', code: "import { query } from '@serverless-app/db';", why: /cannot depend on|Circular dependency between "rds-proxy-rules" and "db"/ },
+  { file: 'libs/rds-proxy-rules/src/probe.ts', code: "import { startMysql } from '@serverless-app/testing';", why: tagged },
+  // The api reaches the rules only through libs/db.
+  { file: 'apps/api/src/probe.ts', code: "import { findPinningReasons } from '@serverless-app/rds-proxy-rules';", why: tagged },
+  // The local RDS Proxy is for tests and tools only.
+  { file: 'apps/api/src/probe.ts', code: "import { startLocalRdsProxy } from '@serverless-app/local-rds-proxy';", why: tagged },
+  { file: 'libs/db/src/probe.ts', code: "import { startLocalRdsProxy } from '@serverless-app/local-rds-proxy';", why: tagged },
+  { file: 'libs/local-rds-proxy/src/probe.ts', code: "import { query } from '@serverless-app/db';", why: /cannot depend on|Circular dependency between "local-rds-proxy" and "db"/ },
 ];
 const allowed: LintProbe[] = [
   { file: 'apps/api/src/probe.ts', code: "import { query } from '@serverless-app/db';" },
@@ -25,6 +34,13 @@ const allowed: LintProbe[] = [
   { file: 'libs/db/src/probe.spec.ts', code: "import { startMysql } from '@serverless-app/testing';" },
   { file: 'tools/src/probe.ts', code: "import { startMysql } from '@serverless-app/testing';" },
   { file: 'tools/src/probe.ts', code: "import { createHandler } from '@serverless-app/api';" },
+  { file: 'libs/db/src/probe.ts', code: "import { findPinningReasons } from '@serverless-app/rds-proxy-rules';" },
+  { file: 'libs/testing/src/probe.ts', code: "import { findPinningReasons } from '@serverless-app/rds-proxy-rules';" },
+  { file: 'libs/db/src/probe.spec.ts', code: "import { startLocalRdsProxy } from '@serverless-app/local-rds-proxy';" },
+  { file: 'apps/api/src/probe.spec.ts', code: "import { startLocalRdsProxy } from '@serverless-app/local-rds-proxy';" },
+  { file: 'tools/src/probe.ts', code: "import { startLocalRdsProxy } from '@serverless-app/local-rds-proxy';" },
+  { file: 'libs/local-rds-proxy/src/probe.ts', code: "import { startMysql } from '@serverless-app/testing';" },
+  { file: 'libs/local-rds-proxy/src/probe.ts', code: "import { findPinningReasons } from '@serverless-app/rds-proxy-rules';" },
 ];
 const relative: LintProbe = { file: 'apps/api/src/probe.ts', code: "import '../../../libs/db/src/index';" };
 

@@ -22,8 +22,16 @@ describe('which tests a change re-runs', () => {
     expect(affectedTests('libs/db/src/retry.ts')).toEqual(['api', 'db', 'infra', 'workspace-plugin']);
   }, 60_000);
 
-  it('a change to the harness: every project, since every project tests with it', () => {
-    expect(affectedTests('libs/testing/src/index.ts')).toEqual(['api', 'db', 'infra', 'testing', 'workspace-plugin']);
+  it('a change to the harness: every project that tests with it (all but the pure rules), the local proxy built on it', () => {
+    expect(affectedTests('libs/testing/src/index.ts')).toEqual(['api', 'db', 'infra', 'local-rds-proxy', 'testing', 'workspace-plugin']);
+  }, 60_000);
+
+  it('a change to the shared RDS Proxy rules: the rules, both their users (db, the local proxy) and what depends on db', () => {
+    expect(affectedTests('libs/rds-proxy-rules/src/lexer.ts')).toEqual(['api', 'db', 'infra', 'local-rds-proxy', 'rds-proxy-rules', 'workspace-plugin']);
+  }, 60_000);
+
+  it("a change to the local proxy: its tests and db's (which run through it), and what depends on db", () => {
+    expect(affectedTests('libs/local-rds-proxy/src/index.ts')).toEqual(['api', 'db', 'infra', 'local-rds-proxy', 'workspace-plugin']);
   }, 60_000);
 
   it("a change to the infrastructure: infra, and the endpoint generator's end-to-end test, which runs infra's tests", () => {

@@ -27,13 +27,15 @@ describe('workspace', () => {
     }
   }, 120_000);
 
-  it('has the five projects of the design, each tagged with a type', () => {
+  it('has the projects of the design, each tagged with a type', () => {
     const roots = Object.fromEntries(Object.entries(nodes).map(([name, node]) => [name, node.data.root]));
 
     expect(roots).toEqual({
       api: 'apps/api',
       infra: 'apps/infra',
       db: 'libs/db',
+      'local-rds-proxy': 'libs/local-rds-proxy',
+      'rds-proxy-rules': 'libs/rds-proxy-rules',
       testing: 'libs/testing',
       'workspace-plugin': 'tools',
     });

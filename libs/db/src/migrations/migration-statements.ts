@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Token, tokenize } from '../pinning/lexer';
-import { splitStatements } from '../pinning/statements';
+import { splitStatements, type Token, tokenize } from '@serverless-app/rds-proxy-rules';
 
 /** One statement of a migration file. */
 export interface MigrationStatement {

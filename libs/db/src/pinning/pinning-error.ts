@@ -1,4 +1,4 @@
-import type { PinningFinding } from './finding';
+import type { PinningFinding } from '@serverless-app/rds-proxy-rules';
 
 /**
  * Thrown by a `strict` pinning guard for a statement that would pin the RDS

@@ -1,5 +1,5 @@
 import type { DbLogger } from './db-logger';
-import type { PinningFinding } from './finding';
+import type { PinningFinding } from '@serverless-app/rds-proxy-rules';
 import { PinningError } from './pinning-error';
 import { createPinningGuard, PINNING_WARNING_MESSAGE } from './pinning-guard';
 

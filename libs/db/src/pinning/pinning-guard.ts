@@ -1,6 +1,5 @@
 import { processWarningLogger, type DbLogger } from './db-logger';
-import type { PinningCode, PinningFinding } from './finding';
-import { findPinningReasons, type FindPinningOptions } from './find-pinning-reasons';
+import { findPinningReasons, type FindPinningOptions, type PinningCode, type PinningFinding } from '@serverless-app/rds-proxy-rules';
 import { PinningError } from './pinning-error';
 import type { PinningMode } from './pinning-mode';
 

@@ -1,5 +1,5 @@
 import type { Token, VariableScope } from './lexer';
-import { displayName, reportUserVariable, type Report } from './report';
+import { displayName, ignoreTrackedChange, reportUserVariable, type Report, type TrackedChange } from './report';
 import { NEXT_TRANSACTION_VARIABLES, TRACKED_SESSION_VARIABLES } from './tracked-variables';
 
 const SCOPE_WORDS: ReadonlyMap<string, VariableScope> = new Map([
@@ -25,7 +25,7 @@ function isGlobalScope(scope: AssignmentScope): boolean {
   return scope === 'global' || scope === 'persist' || scope === 'persist_only';
 }
 
-function classifySystemVariable(report: Report, name: string, scope: AssignmentScope): void {
+function classifySystemVariable(report: Report, name: string, scope: AssignmentScope, tracked: TrackedChange): void {
   const shown = displayName(name);
   if (isGlobalScope(scope)) {
     report('global-variable', 'may', `sets ${scope.toUpperCase()} variable ${shown}; RDS Proxy's behaviour for global scope is undocumented`);
@@ -33,11 +33,13 @@ function classifySystemVariable(report: Report, name: string, scope: AssignmentS
     report('transaction-characteristics', 'always', `SET @@${shown} sets the next transaction's value, which RDS Proxy does not track`);
   } else if (!TRACKED_SESSION_VARIABLES.has(name)) {
     report('session-variable', 'always', `sets session variable ${shown}, which RDS Proxy does not track`);
+  } else {
+    tracked(name);
   }
 }
 
 /** `SET [GLOBAL | SESSION] TRANSACTION characteristic, ...` starting after SET at `i`; true if it is one. */
-function transactionForm(tokens: readonly Token[], i: number, report: Report): boolean {
+function transactionForm(tokens: readonly Token[], i: number, report: Report, tracked: TrackedChange): boolean {
   const first = word(tokens[i]);
   const scope = first === undefined ? undefined : SCOPE_WORDS.get(first);
   const at = scope === undefined ? i : i + 1;
@@ -50,6 +52,8 @@ function transactionForm(tokens: readonly Token[], i: number, report: Report): b
     );
   } else if (isGlobalScope(scope)) {
     report('global-variable', 'may', `SET ${scope.toUpperCase()} TRANSACTION; RDS Proxy's behaviour for global scope is undocumented`);
+  } else {
+    tracked('transaction');
   }
   return true;
 }
@@ -83,7 +87,7 @@ function dottedName(tokens: readonly Token[], i: number): string {
 }
 
 /** One `[scope] target = value` item; returns the scope that carries over to later items. */
-function assignment(tokens: readonly Token[], i: number, carried: VariableScope, report: Report): VariableScope {
+function assignment(tokens: readonly Token[], i: number, carried: VariableScope, report: Report, tracked: TrackedChange): VariableScope {
   let scope = carried;
   let j = i;
   for (;;) {
@@ -96,14 +100,20 @@ function assignment(tokens: readonly Token[], i: number, carried: VariableScope,
   const target = tokens[j];
   if (target === undefined) return scope;
   const targetWord = word(target);
-  if (targetWord === 'NAMES' || targetWord === 'CHARSET') return scope;
-  if ((targetWord === 'CHARACTER' || targetWord === 'CHAR') && word(tokens[j + 1]) === 'SET') return scope;
+  if (
+    targetWord === 'NAMES' ||
+    targetWord === 'CHARSET' ||
+    ((targetWord === 'CHARACTER' || targetWord === 'CHAR') && word(tokens[j + 1]) === 'SET')
+  ) {
+    tracked('names');
+    return scope;
+  }
   if (target.kind === 'user-variable') {
     reportUserVariable(report, target.value);
   } else if (target.kind === 'system-variable') {
-    classifySystemVariable(report, target.value, target.scope ?? 'bare-at-at');
+    classifySystemVariable(report, target.value, target.scope ?? 'bare-at-at', tracked);
   } else if (target.kind === 'word' || target.kind === 'quoted-identifier') {
-    classifySystemVariable(report, dottedName(tokens, j), scope);
+    classifySystemVariable(report, dottedName(tokens, j), scope, tracked);
   }
   return scope;
 }
@@ -122,12 +132,13 @@ function assignment(tokens: readonly Token[], i: number, carried: VariableScope,
  * - `SET PASSWORD`, `SET DEFAULT ROLE` change accounts, not the session.
  *
  * A scope keyword carries over to the following assignments, as in MySQL
- * (`SET GLOBAL a = 1, b = 2` sets both globally).
+ * (`SET GLOBAL a = 1, b = 2` sets both globally). Session-scope changes to
+ * what RDS Proxy tracks go to `tracked` (`sql_mode`, `names`, `transaction`).
  *
  * @example
- * setStatementRules(tokenize("SET @a = 1, sql_mode = ''"), report); // reports user-variable @a
+ * setStatementRules(tokenize("SET @a = 1, sql_mode = ''"), report, tracked); // reports user-variable @a; tracked('sql_mode')
  */
-export function setStatementRules(tokens: readonly Token[], report: Report): void {
+export function setStatementRules(tokens: readonly Token[], report: Report, tracked: TrackedChange = ignoreTrackedChange): void {
   const first = word(tokens[1]);
   if (first === 'PASSWORD' || first === 'DEFAULT') return;
   if (first === 'ROLE') {
@@ -142,12 +153,12 @@ export function setStatementRules(tokens: readonly Token[], report: Report): voi
     report('session-variable', 'may', "SET STATEMENT ... FOR (MariaDB per-statement variables); RDS Proxy's behaviour is undocumented");
     return;
   }
-  if (transactionForm(tokens, 1, report)) return;
+  if (transactionForm(tokens, 1, report, tracked)) return;
 
   let scope: VariableScope = 'session';
   let i = 1;
   while (i < tokens.length) {
-    scope = assignment(tokens, i, scope, report);
+    scope = assignment(tokens, i, scope, report, tracked);
     i = endOfAssignment(tokens, i);
   }
 }

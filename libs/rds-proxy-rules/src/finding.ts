@@ -17,6 +17,7 @@
  * | `found-rows` | `FOUND_ROWS()`, `SQL_CALC_FOUND_ROWS` | may |
  * | `row-count` | `ROW_COUNT()` | may |
  * | `session-state` | other per-session state the docs do not list (`HANDLER`, `XA`, `SET ROLE`, `LOCK INSTANCE FOR BACKUP`, ...) | may |
+ * | `multi-statement` | several statements in one text, sent with multi-statements enabled (only with the `multiStatements` option) | always |
  *
  * @example
  * const alarming: PinningCode[] = ['lock-tables', 'get-lock'];
@@ -34,7 +35,8 @@ export type PinningCode =
   | 'last-insert-id'
   | 'found-rows'
   | 'row-count'
-  | 'session-state';
+  | 'session-state'
+  | 'multi-statement';
 
 /**
  * Every {@link PinningCode}, in the order of the table above.
@@ -56,6 +58,7 @@ export const PINNING_CODES: readonly PinningCode[] = [
   'found-rows',
   'row-count',
   'session-state',
+  'multi-statement',
 ];
 
 /**

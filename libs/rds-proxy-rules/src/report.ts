@@ -3,6 +3,18 @@ import type { PinningCertainty, PinningCode } from './finding';
 /** Where a rule reports what it found in the current statement. */
 export type Report = (code: PinningCode, certainty: PinningCertainty, message: string) => void;
 
+/**
+ * Where a rule records that a statement changes session state RDS Proxy tracks
+ * and carries to whichever connection serves the session next: a tracked
+ * variable (its lower-case name), `names` (`SET NAMES`, `SET CHARACTER SET`),
+ * `transaction` (`SET SESSION TRANSACTION ...`) or `database` (`USE`,
+ * `DROP DATABASE`).
+ */
+export type TrackedChange = (name: string) => void;
+
+/** A {@link TrackedChange} that ignores what it is told. */
+export const ignoreTrackedChange: TrackedChange = () => undefined;
+
 const MAX_NAME_LENGTH = 64;
 
 /** A variable or identifier name for a message, cut to a readable length. */

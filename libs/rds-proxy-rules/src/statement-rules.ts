@@ -1,5 +1,5 @@
 import type { Token } from './lexer';
-import { displayName, reportUserVariable, type Report } from './report';
+import { displayName, ignoreTrackedChange, reportUserVariable, type Report, type TrackedChange } from './report';
 import { setStatementRules } from './set-statement';
 
 function word(token: Token | undefined): string | undefined {
@@ -39,9 +39,11 @@ function createRules(tokens: readonly Token[], head: number, report: Report): vo
   report('temporary-table', 'always', `CREATE TEMPORARY ${object} creates a table private to the session`);
 }
 
-function dropRules(tokens: readonly Token[], head: number, report: Report): void {
+function dropRules(tokens: readonly Token[], head: number, report: Report, tracked: TrackedChange): void {
   const next = word(tokens[head + 1]);
-  if (next === 'PREPARE') {
+  if (next === 'DATABASE' || next === 'SCHEMA') {
+    tracked('database'); // dropping the current database unselects it
+  } else if (next === 'PREPARE') {
     report('prepared-statement', 'always', 'DROP PREPARE (text-protocol prepared statement)');
   } else if (next === 'TEMPORARY') {
     report('temporary-table', 'may', 'DROP TEMPORARY TABLE implies the session uses temporary tables');
@@ -58,11 +60,14 @@ function callRules(tokens: readonly Token[], head: number, report: Report): void
 }
 
 /** Rules decided by the statement's first keyword. `head` indexes that keyword. */
-function headRules(tokens: readonly Token[], head: number, report: Report): void {
+function headRules(tokens: readonly Token[], head: number, report: Report, tracked: TrackedChange): void {
   const next = word(tokens[head + 1]);
   switch (word(tokens[head])) {
     case 'SET':
-      setStatementRules(tokens.slice(head), report);
+      setStatementRules(tokens.slice(head), report, tracked);
+      return;
+    case 'USE':
+      tracked('database');
       return;
     case 'LOCK':
       if (next === 'TABLE' || next === 'TABLES') report('lock-tables', 'always', `LOCK ${next}`);
@@ -84,7 +89,7 @@ function headRules(tokens: readonly Token[], head: number, report: Report): void
       createRules(tokens, head, report);
       return;
     case 'DROP':
-      dropRules(tokens, head, report);
+      dropRules(tokens, head, report, tracked);
       return;
     case 'HANDLER':
       report('session-state', 'may', 'HANDLER opens a table handler held by the session');
@@ -136,14 +141,16 @@ function anywhereRules(tokens: readonly Token[], report: Report): void {
 }
 
 /**
- * Applies every SQL-text rule to one statement (not a stored program body).
+ * Applies every SQL-text rule to one statement (not a stored program body);
+ * changes to tracked session state go to `tracked`.
  *
  * @example
  * statementRules(tokenize('LOCK TABLES t WRITE'), report); // reports lock-tables
+ * statementRules(tokenize('USE app'), report, tracked); // tracked('database')
  */
-export function statementRules(tokens: readonly Token[], report: Report): void {
+export function statementRules(tokens: readonly Token[], report: Report, tracked: TrackedChange = ignoreTrackedChange): void {
   let head = 0;
   while (isPunctuation(tokens[head], '(')) head += 1;
-  headRules(tokens, head, report);
+  headRules(tokens, head, report, tracked);
   anywhereRules(tokens, report);
 }

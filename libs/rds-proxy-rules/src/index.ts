@@ -1,0 +1,12 @@
+export type { PinningCertainty, PinningCode, PinningFinding } from './finding';
+export { PINNING_CODES } from './finding';
+export type { FindPinningOptions, StatementAnalysis } from './find-pinning-reasons';
+export { analyzeStatements, findPinningReasons } from './find-pinning-reasons';
+export type { Token, TokenKind, VariableScope } from './lexer';
+export { tokenize } from './lexer';
+export type { Statement } from './statements';
+export { splitStatements } from './statements';
+export { MAX_UNPINNED_STATEMENT_BYTES } from './statement-size';
+export { NEXT_TRANSACTION_VARIABLES, TRACKED_SESSION_VARIABLES } from './tracked-variables';
+export type { PinLogReason } from './pin-log';
+export { PIN_LOG_REASONS, pinnedSessionMessage } from './pin-log';
