@@ -1,11 +1,60 @@
-export * from './client';
-export * from './credentials';
-export * from './errors';
-export { classify, driverInfo, type FailureKind, statementError, TRANSIENT_KINDS } from './classify';
-export * from './logger';
-export { isLoopback, resolveTls, type TlsOption } from './tls';
+// The public API of libs/db: what the api, the migration runner and the tools use, and the types their
+// signatures need. Everything else is internal to the library.
+export {
+  connectionOptions,
+  type ConnectionTarget,
+  createDbClient,
+  type DbClient,
+  type DbClientOptions,
+  type DbClientStats,
+  lazyDbClient,
+  type PoolOptions,
+  type Queryable,
+  type StatementOptions,
+  type TransactionOptions,
+  type WriteResult,
+} from './client';
+export { type CredentialsProvider, type DbCredentials, type DbSecret, staticCredentials } from './credentials';
+export {
+  DatabaseAuthError,
+  DatabaseError,
+  DatabaseUnavailableError,
+  type DriverErrorInfo,
+  DriverErrorSummary,
+  DuplicateEntryError,
+  QueryTimeoutError,
+  StatementOutcomeUnknownError,
+  type UnavailableReason,
+} from './errors';
+export { classify, driverInfo, type FailureKind } from './classify';
+export type { DbClientLogger } from './logger';
+export type { TlsOption } from './tls';
 export type { RetryOptions } from './retry';
-export * from './pinning';
-export * from './migrations';
-export { cachedTokenSource, type IamAuthOptions, type IamTokenSource, rdsIamTokenSource } from './iam-auth';
-export * from './secrets';
+export { type IamAuthOptions, type IamTokenSource, rdsIamTokenSource } from './iam-auth';
+export {
+  createPinningGuard,
+  defaultPinningMode,
+  PINNING_WARNING_MESSAGE,
+  PinningError,
+  type PinningGuard,
+  type PinningGuardOptions,
+  type PinningMode,
+} from './pinning';
+export {
+  CredentialsUnavailableError,
+  type SecretsManagerCredentials,
+  secretsManagerCredentials,
+  type SecretsManagerCredentialsOptions,
+} from './secrets';
+export {
+  loadMigrations,
+  migrate,
+  type MigrateOptions,
+  type Migration,
+  MIGRATION_FILE,
+  MigrationError,
+  migrationStatus,
+  type MigrationStatus,
+  syncAppUser,
+  type SyncAppUserOptions,
+} from './migrations';
