@@ -1,6 +1,5 @@
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { type LocalRdsProxy, type LocalRdsProxyOptions, type ProxyLogger, startLocalRdsProxy } from '@serverless-app/local-rds-proxy';
-import { type MysqlServer, type SecretsManagerEndpoint, startMysql, startSecretsManager, type StartMysqlOptions } from '@serverless-app/testing';
+import { type LocalRdsProxy, type LocalRdsProxyOptions, type ProxyLogger, startBackendProxy } from '@serverless-app/local-rds-proxy';
+import { type MysqlServer, type SecretsManagerEndpoint, startLocalBackend, type StartMysqlOptions } from '@serverless-app/testing';
 import { createDbClient, type DbClient, type DbClientOptions } from './client';
 import { captureLogger } from './integration.test-util';
 import { type SecretsManagerCredentials, secretsManagerCredentials } from './secrets';
@@ -38,49 +37,27 @@ const SECRET_ID = 'serverless-app-rds-app-secret';
 
 /**
  * Starts a server, a local Secrets Manager with the app user's RDS secret and a local RDS Proxy in
- * front of the server registered with that secret.
+ * front of the server registered with that secret, set up as the CDK app sets RDS Proxy
+ * (`startBackendProxy`), with a 2 s borrow timeout unless `options.proxy` says otherwise.
  *
  * @example
- * const world = await startProxiedDatabase({ proxy: { connectionBorrowTimeoutMs: 1_000 } });
+ * const world = await startProxiedDatabase({ proxy: { secretCacheTtlMs: 1_000 } });
  * const db = world.client();
  * await db.query('SELECT 1');
  * world.proxy.metrics().QueryRequests; // 1 or more
  * await world.close();
  */
-export async function startProxiedDatabase(options: { proxy?: Partial<LocalRdsProxyOptions>; mysql?: StartMysqlOptions } = {}): Promise<ProxiedDatabase> {
-  const [server, sm] = await Promise.all([startMysql(options.mysql), startSecretsManager()]);
-  const sdk = new SecretsManagerClient(sm.clientConfig());
+export async function startProxiedDatabase(options: { proxy?: Omit<Partial<LocalRdsProxyOptions>, 'target' | 'secrets'>; mysql?: StartMysqlOptions } = {}): Promise<ProxiedDatabase> {
+  const backend = await startLocalBackend({ secretName: SECRET_ID, mysql: options.mysql });
+  const { db: server, secrets: sm } = backend;
   const proxyLogs: ProxyLogLine[] = [];
   const at = (level: string) => (message: string, attributes?: Record<string, unknown>) => void proxyLogs.push({ level, message, attributes });
   const logger: ProxyLogger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
   let proxy: LocalRdsProxy;
   try {
-    await sdk.send(
-      new CreateSecretCommand({
-        Name: SECRET_ID,
-        SecretString: JSON.stringify({
-          engine: 'mysql',
-          host: server.host,
-          port: server.port,
-          dbname: server.database,
-          username: server.app.user,
-          password: server.app.password,
-        }),
-      }),
-    );
-    proxy = await startLocalRdsProxy({
-      target: { host: server.host, port: server.port },
-      secrets: [{ secretId: SECRET_ID, clientPasswordAuthType: 'MYSQL_CACHING_SHA2_PASSWORD' }],
-      secretsManager: sdk,
-      requireTls: true,
-      connectionBorrowTimeoutMs: 2_000,
-      metricsPort: false,
-      logger,
-      ...options.proxy,
-    });
+    ({ proxy } = await startBackendProxy(backend, { connectionBorrowTimeoutMs: 2_000, metricsPort: false, logger, ...options.proxy }));
   } catch (error) {
-    sdk.destroy();
-    await Promise.allSettled([sm.close(), server.stop()]);
+    await backend.stop();
     throw error;
   }
 
@@ -115,8 +92,7 @@ export async function startProxiedDatabase(options: { proxy?: Partial<LocalRdsPr
       await Promise.allSettled(clients.map((db) => db.close()));
       for (const provider of providers) provider.dispose();
       await proxy.close();
-      sdk.destroy();
-      await Promise.allSettled([sm.close(), server.stop()]);
+      await backend.stop();
     },
   };
 }
