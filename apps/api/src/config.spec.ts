@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rootCertificates } from 'node:tls';
 import { ConfigError, loadConfig, loadMigrateConfig, MAX_RETRY_BUDGET_MS } from './config';
 
 const valid = {
@@ -14,6 +18,7 @@ describe('loadConfig', () => {
       dbPort: 3306,
       dbName: 'app',
       dbTls: 'verify',
+      dbTlsCa: undefined,
       logLevel: 'INFO',
       secretCacheTtlMs: 900_000,
       iamAuth: undefined,
@@ -57,6 +62,75 @@ describe('loadConfig', () => {
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+describe('loadConfig: DB_TLS_CA_FILE', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'api-config-ca-'));
+  const file = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  // Real certificates without writing any: Node's bundled roots are PEM strings.
+  const [first, second] = [rootCertificates[0] as string, rootCertificates[1] as string];
+  const local = { ...valid, DB_HOST: 'localhost', DB_PORT: '40123', DB_TLS: 'verify' };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is unset by default: verified TLS trusts the Amazon roots bundled in libs/db', () => {
+    expect(loadConfig(valid).dbTlsCa).toBeUndefined();
+    expect(loadConfig({ ...valid, DB_TLS_CA_FILE: '  ' }).dbTlsCa).toBeUndefined();
+  });
+
+  it('reads the certificates of the file at load time, with DB_TLS=verify, also on localhost', () => {
+    const path = file('ca.pem', `# the local proxy's CA\n${first}\n`);
+
+    expect(loadConfig({ ...local, DB_TLS_CA_FILE: path })).toMatchObject({ dbHost: 'localhost', dbTls: 'verify', dbTlsCa: [first.trim()] });
+  });
+
+  it('keeps every certificate of a bundle, and only the certificates', () => {
+    const path = file('bundle.pem', `${first}\n-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n${second}\n`);
+
+    expect(loadConfig({ ...local, DB_TLS_CA_FILE: path }).dbTlsCa).toEqual([first.trim(), second.trim()]);
+  });
+
+  it('is read once: a file changed afterwards does not change the loaded config', () => {
+    const path = file('once.pem', first);
+    const config = loadConfig({ ...local, DB_TLS_CA_FILE: path });
+    writeFileSync(path, 'gone');
+
+    expect(config.dbTlsCa).toEqual([first.trim()]);
+  });
+
+  it.each([
+    [() => ({ ...local, DB_TLS: undefined, DB_TLS_CA_FILE: file('a.pem', first) }), 'DB_TLS_CA_FILE may be set only with DB_TLS=verify (TLS is "off")'],
+    [() => ({ ...local, DB_TLS: 'off', DB_TLS_CA_FILE: file('b.pem', first) }), 'DB_TLS_CA_FILE may be set only with DB_TLS=verify'],
+    [() => ({ ...local, DB_TLS_CA_FILE: join(dir, 'missing.pem') }), `DB_TLS_CA_FILE cannot be read: "${join(dir, 'missing.pem')}" (ENOENT)`],
+    [() => ({ ...local, DB_TLS_CA_FILE: dir }), `DB_TLS_CA_FILE cannot be read: "${dir}" (EISDIR)`],
+    [() => ({ ...local, DB_TLS_CA_FILE: file('empty.pem', '') }), 'DB_TLS_CA_FILE must name a file with a PEM certificate;'],
+    [() => ({ ...local, DB_TLS_CA_FILE: file('key.pem', '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n') }), 'has none'],
+    [() => ({ ...local, DB_TLS_CA_FILE: file('der.pem', Buffer.from([0x30, 0x82, 0x01, 0x0a]).toString('latin1')) }), 'has none'],
+    [
+      () => ({ ...local, DB_TLS_CA_FILE: file('broken.pem', `${first}\n-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n`) }),
+      'DB_TLS_CA_FILE must name a file of valid PEM certificates; certificate 2 of',
+    ],
+  ])('rejects a bad file or setting naming the variable (%#)', (env, message) => {
+    const variables = env();
+
+    const error = thrown(() => loadConfig(variables));
+
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain(message);
+    expect((error as ConfigError).variable).toBe('DB_TLS_CA_FILE');
   });
 });
 

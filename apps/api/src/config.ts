@@ -1,4 +1,6 @@
 import { defaultPinningMode, type PinningMode } from '@serverless-app/db';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 
 /** What the Lambda needs to know, read once at cold start. */
@@ -11,6 +13,11 @@ export interface ApiConfig {
   dbName: string;
   /** Verify the server's TLS certificate; off only against loopback. */
   dbTls: 'verify' | 'off';
+  /**
+   * The certificates (PEM) that verified TLS trusts instead of the Amazon roots bundled in libs/db, read from
+   * `DB_TLS_CA_FILE`: the local RDS Proxy's CA. Unset in AWS.
+   */
+  dbTlsCa: string[] | undefined;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** How long the secret is cached before it is fetched again (it is also re-fetched when the database rejects it). */
   secretCacheTtlMs: number;
@@ -75,6 +82,32 @@ function pinningMode(env: Env): PinningMode {
   }
 }
 
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----/g;
+
+/** The PEM certificates of `DB_TLS_CA_FILE`, read now; `undefined` when it is not set. */
+function tlsCaFile(env: Env, dbTls: 'verify' | 'off'): string[] | undefined {
+  const name = 'DB_TLS_CA_FILE';
+  const path = env[name]?.trim();
+  if (!path) return undefined;
+  if (dbTls !== 'verify') throw new ConfigError(name, `may be set only with DB_TLS=verify (TLS is "${dbTls}")`);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new ConfigError(name, `cannot be read: "${path}" (${(cause as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+  }
+  const certificates = text.match(PEM_CERTIFICATE) ?? [];
+  if (certificates.length === 0) throw new ConfigError(name, `must name a file with a PEM certificate; "${path}" has none`);
+  for (const [index, pem] of certificates.entries()) {
+    try {
+      new X509Certificate(pem);
+    } catch {
+      throw new ConfigError(name, `must name a file of valid PEM certificates; certificate ${index + 1} of "${path}" cannot be parsed`);
+    }
+  }
+  return certificates;
+}
+
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1)$/;
 
 /**
@@ -87,7 +120,10 @@ const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1)$/;
  * which the certificate is checked against — or `off` for loopback hosts only;
  * default `verify`, `off` on loopback), `LOG_LEVEL` (`INFO`),
  * `SECRET_CACHE_TTL_MS` (900000), `DB_IAM_AUTH` (`false`; with `true`,
- * `DB_USER` and `AWS_REGION` are required).
+ * `DB_USER` and `AWS_REGION` are required), `DB_TLS_CA_FILE` (unset: the
+ * Amazon Trust Services roots that RDS Proxy's certificates chain to; set, with
+ * `DB_TLS=verify` only, to a PEM file of the CA to trust instead — the local
+ * RDS Proxy's — read and checked here).
  *
  * @example
  * const config = loadConfig(); // throws ConfigError('DB_HOST is required but not set')
@@ -110,6 +146,7 @@ export function loadConfig(env: Env = process.env): ApiConfig {
     dbPort: port(env, 'DB_PORT', 3306),
     dbName: required(env, 'DB_NAME'),
     dbTls,
+    dbTlsCa: tlsCaFile(env, dbTls),
     logLevel: oneOf(env, 'LOG_LEVEL', ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const, 'INFO'),
     secretCacheTtlMs: integer(env, 'SECRET_CACHE_TTL_MS', 900_000, 1_000, 86_400_000),
     iamAuth: iam ? { username: required(env, 'DB_USER'), region: required(env, 'AWS_REGION') } : undefined,

@@ -6,6 +6,7 @@ import {
   type IamAuthOptions,
   lazyDbClient,
   rdsIamTokenSource,
+  type TlsOption,
 } from '@serverless-app/db';
 import type { ApiConfig } from './config';
 
@@ -20,6 +21,17 @@ export function iamAuthFor(config: ApiConfig): IamAuthOptions | undefined {
   if (!config.iamAuth) return undefined;
   const { username, region } = config.iamAuth;
   return { username, tokens: rdsIamTokenSource({ hostname: config.dbHost, port: config.dbPort, username, region }) };
+}
+
+/**
+ * TLS to the database as configured: verified against the CA of `DB_TLS_CA_FILE` when it is set (the local
+ * RDS Proxy's), else `DB_TLS` as is (`verify`: the Amazon roots bundled in libs/db).
+ *
+ * @example
+ * tlsFor(config); // 'verify' in AWS; { ca: ['-----BEGIN CERTIFICATE-----...'] } in the local stack
+ */
+export function tlsFor(config: Pick<ApiConfig, 'dbTls' | 'dbTlsCa'>): TlsOption {
+  return config.dbTlsCa ? { ca: config.dbTlsCa } : config.dbTls;
 }
 
 /**
@@ -38,7 +50,7 @@ export function databaseFor(config: ApiConfig, credentials: CredentialsProvider,
       port: config.dbPort,
       database: config.dbName,
       credentials,
-      tls: config.dbTls,
+      tls: tlsFor(config),
       pinning: config.pinning,
       logger,
       ...(iamAuth ? { iamAuth } : {}),

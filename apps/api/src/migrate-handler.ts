@@ -11,7 +11,7 @@ import {
   syncAppUser,
 } from '@serverless-app/db';
 import type { MigrateConfig } from './config';
-import { iamAuthFor } from './db';
+import { iamAuthFor, tlsFor } from './db';
 
 /** What a deploy-time migration run did. */
 export interface MigrationSummary {
@@ -79,7 +79,7 @@ export function createMigrateHandler(options: { config: MigrateConfig; migration
       host: config.dbHost,
       port: config.dbPort,
       database: config.dbName,
-      tls: config.dbTls,
+      tls: tlsFor(config),
       connectTimeoutMs: 10_000,
       ...(iamAuth ? { iamAuth } : { credentials }),
     });

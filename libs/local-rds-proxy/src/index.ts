@@ -7,3 +7,5 @@ export { silentProxyLogger } from './logger';
 export type { ClientPasswordAuthType, SecretRegistration } from './secrets/secret-registry';
 export { CLIENT_PASSWORD_AUTH_TYPES } from './secrets/secret-registry';
 export { BORROW_TIMEOUT_MESSAGE } from './protocol/constants';
+export { startBackendProxy, DEPLOYED_PROXY_SETTINGS } from './backend-proxy';
+export type { BackendProxy } from './backend-proxy';

@@ -19,6 +19,7 @@ const log: StackLog = {
   info: (message) => lines.push(message),
   error: (message) => lines.push(`ERROR ${message}`),
   request: (message) => lines.push(`REQUEST ${message}`),
+  proxy: (message) => lines.push(`PROXY ${message}`),
 };
 
 /** Writes a file in one step, so the watcher never reads half of it. */

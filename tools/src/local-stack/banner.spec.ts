@@ -14,6 +14,10 @@ const info: StackInfo = {
   dbMode: 'local',
   dbServerPid: 4242,
   dbDir: '/tmp/serverless-app-mysql-run-x',
+  proxyHost: 'localhost',
+  proxyPort: 40003,
+  proxyCaFile: '/repo/.local/rds-proxy/1/ca.pem',
+  proxyMetricsUrl: 'http://127.0.0.1:40004/metrics',
   pid: 1,
   startedAt: '2026-11-26T20:00:00.000Z',
   bundleDir: '/repo/.local/bundles/1',
@@ -40,6 +44,24 @@ describe('banner', () => {
     expect(text).toContain(
       `curl --aws-sigv4 "aws:amz:us-east-1:execute-api" --user "AKIALOCALEXAMPLE0001:a/b+cSecret" -X POST http://127.0.0.1:3000/dev/items -H 'content-type: application/json' -d '{"name":"first"}'`,
     );
+  });
+});
+
+describe('banner: the local RDS Proxy', () => {
+  it('says where the api connects, that TLS is required, the CA file and the metrics URL, with a curl for them', () => {
+    const text = banner(info, { workspaceRoot: '/repo', stackFile: '/repo/.local/stack.json' });
+
+    expect(text).toContain('  RDS Proxy        localhost:40003, where the api connects: TLS required, caching_sha2_password, CA .local/rds-proxy/1/ca.pem\n');
+    expect(text).toContain('  Proxy metrics    http://127.0.0.1:40004/metrics (the counters follow each request below)\n');
+    expect(text).toContain('        curl http://127.0.0.1:40004/metrics\n');
+  });
+
+  it('says it is off, and how the api connects instead, with LOCAL_RDS_PROXY=off', () => {
+    const { proxyHost: _host, proxyPort: _port, proxyCaFile: _ca, proxyMetricsUrl: _metrics, ...withoutProxy } = info;
+    const text = banner(withoutProxy, { workspaceRoot: '/repo', stackFile: '/repo/.local/stack.json' });
+
+    expect(text).toContain('  RDS Proxy        off (LOCAL_RDS_PROXY=off): the api connects to the database directly, without TLS\n');
+    expect(text).not.toContain('Proxy metrics');
   });
 });
 

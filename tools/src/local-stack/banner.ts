@@ -13,6 +13,15 @@ export function signedCurl(info: Pick<StackInfo, 'region' | 'credentials'>, rest
   return `curl --aws-sigv4 "aws:amz:${info.region}:execute-api" --user "${curlUser(info.credentials)}" ${rest}`;
 }
 
+/** The banner's rows about the local RDS Proxy: where the api connects and how to watch it, or that it is off. */
+function proxyRows(info: StackInfo, shown: (file: string) => string): Array<[string, string]> {
+  if (info.proxyPort === undefined) return [['RDS Proxy', 'off (LOCAL_RDS_PROXY=off): the api connects to the database directly, without TLS']];
+  return [
+    ['RDS Proxy', `${info.proxyHost}:${info.proxyPort}, where the api connects: TLS required, caching_sha2_password, CA ${shown(String(info.proxyCaFile))}`],
+    ['Proxy metrics', `${info.proxyMetricsUrl} (the counters follow each request below)`],
+  ];
+}
+
 /**
  * What the stack prints once it is up: where everything is, and how to try it.
  *
@@ -20,8 +29,10 @@ export function signedCurl(info: Pick<StackInfo, 'region' | 'credentials'>, rest
  * process.stdout.write(banner(info, { workspaceRoot: '/repo', stackFile: '/repo/.local/stack.json' }));
  */
 export function banner(info: StackInfo, where: { workspaceRoot: string; stackFile: string }): string {
-  const stackFile = relative(where.workspaceRoot, where.stackFile);
-  const shownStackFile = stackFile.startsWith('..') ? where.stackFile : stackFile;
+  const shown = (file: string) => {
+    const inWorkspace = relative(where.workspaceRoot, file);
+    return inWorkspace.startsWith('..') ? file : inWorkspace;
+  };
   const database = info.dbMode === 'local' ? `throwaway server, pid ${info.dbServerPid}, data in ${info.dbDir}` : 'a database and user on MYSQL_URL, dropped on exit';
   const list = (auth: 'none' | 'iam') => info.routes.filter((r) => r.auth === auth).map((r) => `${r.method} ${r.path}`);
   const signed = list('iam');
@@ -32,9 +43,10 @@ export function banner(info: StackInfo, where: { workspaceRoot: string; stackFil
     ['Credentials', `${info.credentials.accessKeyId} (SigV4: region ${info.region}, service execute-api; the secret is in the stack file)`],
     ['Secrets Manager', `${info.secretsManagerEndpoint} (region ${info.region})`],
     ['Secret id', info.secretId],
+    ...proxyRows(info, shown),
     ['Database admin', info.dbAdminUrl],
     ['Database', `${info.dbName}, app user ${info.dbAppUser}; ${database}`],
-    ['Stack file', shownStackFile],
+    ['Stack file', shown(where.stackFile)],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   return [
@@ -46,6 +58,7 @@ export function banner(info: StackInfo, where: { workspaceRoot: string; stackFil
     `  Try:  curl ${info.apiUrl}/`,
     `        ${signedCurl(info, `-X POST ${info.apiUrl}/items -H 'content-type: application/json' -d '{"name":"first"}'`)}`,
     `        ${signedCurl(info, `${info.apiUrl}/items`)}`,
+    ...(info.proxyMetricsUrl ? [`        curl ${info.proxyMetricsUrl}`] : []),
     '',
     '',
   ].join('\n');

@@ -1,29 +1,28 @@
 import { isAlive, signedFetch, type SigV4SigningOptions } from '@serverless-app/testing';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import { eventually, tempDir } from './fake-bundle.test-util';
-import { readStackFile, type StackInfo } from './stack-file';
+import { eventually } from './fake-bundle.test-util';
+import type { StackInfo } from './stack-file';
+import { functionEnvironments, listening, processCommandLines, type StackProcess, startStackProcess, workspaceRoot } from './stack-process.test-util';
 
 /**
- * The real thing, as `npm start` runs it: a child process with the stack, a real database, the real
- * api bundle in Lambda environments, real HTTP. One stack per file (the machine has two cores).
+ * The real thing, as `npm start` runs it: a child process with the stack, a real database, a local RDS
+ * Proxy, the real api bundle in Lambda environments, real HTTP. One stack per file (the machine has two cores).
  */
 jest.setTimeout(60_000);
 
-const workspaceRoot = join(__dirname, '../../..');
-const temp = tempDir('local-stack-e2e-');
-const stackFile = join(temp.path, 'stack.json');
-let child: ChildProcess;
-let output = '';
-let exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+let stack: StackProcess;
+let child: StackProcess['child'];
 let info: StackInfo;
+let exit: StackProcess['exit'];
 /** Signs as the README's curl does: the stack's generated key pair, its region, execute-api. */
 const signing = (): SigV4SigningOptions => ({ credentials: info.credentials, region: info.region });
 
-function processCommandLines(): string[] {
-  return execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n');
+/** The local RDS Proxy's metrics, from its HTTP endpoint. */
+async function proxyMetrics(): Promise<Record<string, number>> {
+  const response = await fetch(info.proxyMetricsUrl as string);
+  return (await response.json()) as Record<string, number>;
 }
 
 async function dbNow(): Promise<string> {
@@ -37,29 +36,11 @@ async function dbNow(): Promise<string> {
 }
 
 beforeAll(async () => {
-  child = spawn(process.execPath, ['--require', 'tsx/cjs', 'tools/src/local-stack/main.ts'], {
-    cwd: workspaceRoot,
-    env: { ...process.env, PORT: '0', LOCAL_STACK_FILE: stackFile, TSX_TSCONFIG_PATH: 'tools/tsconfig.json', LOG_LEVEL: 'INFO' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  let exited = false;
-  void exit.then(() => (exited = true));
-
-  await eventually(() => exited || readStackFile(stackFile) !== undefined);
-  if (exited) throw new Error(`The stack exited before it was up:\n${output}`);
-  info = readStackFile(stackFile) as StackInfo;
+  stack = await startStackProcess();
+  ({ child, info, exit } = stack);
 }, 180_000);
 
-afterAll(async () => {
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGKILL'); // a failed test left it running; its database watchdog cleans up after it
-    await exit;
-  }
-  temp.cleanup();
-}, 30_000);
+afterAll(() => stack?.cleanup(), 30_000);
 
 describe('npm start (the local stack, end to end)', () => {
   it('writes the stack file with where everything is', () => {
@@ -72,7 +53,12 @@ describe('npm start (the local stack, end to end)', () => {
       dbAppUser: expect.any(String),
       pid: child.pid,
       credentials: { accessKeyId: expect.stringMatching(/^AKIALOCAL[A-Z2-7]{11}$/), secretAccessKey: expect.stringMatching(/^[A-Za-z0-9+/]{40}$/) },
+      proxyHost: 'localhost',
+      proxyPort: expect.any(Number),
+      proxyCaFile: join(workspaceRoot, '.local', 'rds-proxy', String(child.pid), 'ca.pem'),
+      proxyMetricsUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/),
     });
+    expect(readFileSync(info.proxyCaFile as string, 'utf8')).toMatch(/^-----BEGIN CERTIFICATE-----/);
     expect(info.routes).toContainEqual({ method: 'POST', path: '/items', auth: 'iam' });
     if (!process.env['MYSQL_URL']) {
       expect(info.dbMode).toBe('local');
@@ -81,11 +67,11 @@ describe('npm start (the local stack, end to end)', () => {
     }
   });
 
-  it('prints the API URL, the Secrets Manager endpoint, the secret id, the database admin URL and a signed curl', () => {
-    for (const value of [`${info.apiUrl}/`, info.secretsManagerEndpoint, info.secretId, info.dbAdminUrl]) {
-      expect(output).toContain(value);
+  it('prints the API URL, the Secrets Manager endpoint, the secret id, the database admin URL, the RDS Proxy and a signed curl', () => {
+    for (const value of [`${info.apiUrl}/`, info.secretsManagerEndpoint, info.secretId, info.dbAdminUrl, `localhost:${info.proxyPort}, where the api connects: TLS required`, `curl ${info.proxyMetricsUrl}`]) {
+      expect(stack.output()).toContain(value);
     }
-    expect(output).toContain(`curl --aws-sigv4 "aws:amz:${info.region}:execute-api" --user "${info.credentials.accessKeyId}:${info.credentials.secretAccessKey}" -X POST ${info.apiUrl}/items`);
+    expect(stack.output()).toContain(`curl --aws-sigv4 "aws:amz:${info.region}:execute-api" --user "${info.credentials.accessKeyId}:${info.credentials.secretAccessKey}" -X POST ${info.apiUrl}/items`);
   });
 
   it('refuses an unsigned write with API Gateway\'s 403, without invoking the function', async () => {
@@ -94,8 +80,8 @@ describe('npm start (the local stack, end to end)', () => {
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({ message: 'Missing Authentication Token' });
     expect(response.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
-    await eventually(() => output.includes('[gateway] POST /dev/items → 403'));
-    expect(output).toMatch(/\[gateway\] POST \/dev\/items → 403 \(\d+ ms\), not invoked: MissingAuthenticationTokenException/);
+    await eventually(() => stack.output().includes('[gateway] POST /dev/items → 403'));
+    expect(stack.output()).toMatch(/\[gateway\] POST \/dev\/items → 403 \(\d+ ms\), not invoked: MissingAuthenticationTokenException/);
   });
 
   it('answers GET /dev/ with the database time as a JSON string (the workshop\'s step 4)', async () => {
@@ -107,6 +93,26 @@ describe('npm start (the local stack, end to end)', () => {
     expect(response.status).toBe(200);
     expect(body).toEqual(expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/));
     expect([before <= (body as string), (body as string) <= after]).toEqual([true, true]);
+  });
+
+  it('serves GET /dev/ through the local RDS Proxy, over TLS the api verifies against the proxy\'s CA', async () => {
+    const before = await proxyMetrics();
+    const response = await fetch(`${info.apiUrl}/`);
+    const after = await proxyMetrics();
+
+    expect(response.status).toBe(200);
+    expect(after['QueryRequests']).toBeGreaterThan(before['QueryRequests'] as number);
+    expect(after['ClientConnections']).toBeGreaterThanOrEqual(1);
+    expect([after['ClientConnectionsNoTLS'], after['QueryRequestsNoTLS'], after['DatabaseConnectionsCurrentlySessionPinned']]).toEqual([0, 0, 0]);
+    // The function is configured as in AWS, with the proxy's CA instead of the Amazon roots.
+    if (existsSync('/proc/self/environ')) {
+      const environments = functionEnvironments(info);
+      expect(environments.length).toBeGreaterThanOrEqual(1);
+      for (const env of environments) {
+        expect(env).toMatchObject({ DB_HOST: 'localhost', DB_PORT: String(info.proxyPort), DB_TLS: 'verify', DB_TLS_CA_FILE: info.proxyCaFile });
+      }
+    }
+    await eventually(() => /\[rds-proxy\] client connections \d+ · database connections \d+ \(borrowed \d+, pinned 0\) · queries \d+/.test(stack.output()));
   });
 
   it('round-trips an item with signed requests: POST /dev/items, then GET /dev/items/{id}, stored in the database', async () => {
@@ -138,24 +144,27 @@ describe('npm start (the local stack, end to end)', () => {
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await response.json()).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
-    await eventually(() => output.includes(`"correlation_id":"${requestId}"`));
-    const line = output.split('\n').find((l) => l.includes(`"correlation_id":"${requestId}"`)) ?? '';
+    await eventually(() => stack.output().includes(`"correlation_id":"${requestId}"`));
+    const line = stack.output().split('\n').find((l) => l.includes(`"correlation_id":"${requestId}"`)) ?? '';
     expect(JSON.parse(line)).toMatchObject({ level: 'WARN', status: 404 });
-    await eventually(() => output.includes('[gateway] GET /dev/nope → 404')); // written just after the response
+    await eventually(() => stack.output().includes('[gateway] GET /dev/nope → 404')); // written just after the response
   });
 
-  it('stops everything on SIGINT and exits 0: no stack file, database process, temp dir, bundle or environment left', async () => {
+  it('stops everything on SIGINT and exits 0: no stack file, database process, temp dir, bundle, environment or proxy left', async () => {
     child.kill('SIGINT');
     const { code, signal } = await exit;
 
-    expect({ code, signal, output: code === 0 ? '' : output }).toEqual({ code: 0, signal: null, output: '' });
-    expect(existsSync(stackFile)).toBe(false);
+    expect({ code, signal, output: code === 0 ? '' : stack.output() }).toEqual({ code: 0, signal: null, output: '' });
+    expect(existsSync(stack.stackFile)).toBe(false);
     expect(existsSync(info.bundleDir)).toBe(false);
     expect(processCommandLines().filter((line) => line.includes(info.bundleDir))).toEqual([]);
     if (info.dbMode === 'local') {
       expect(isAlive(info.dbServerPid as number)).toBe(false);
       expect(existsSync(info.dbDir as string)).toBe(false);
     }
-    expect(output).toContain('[local-stack] stopped');
+    expect(existsSync(dirname(info.proxyCaFile as string))).toBe(false);
+    expect(await listening(info.proxyPort as number)).toBe(false);
+    expect(await listening(Number(new URL(info.proxyMetricsUrl as string).port))).toBe(false);
+    expect(stack.output()).toContain('[local-stack] stopped');
   }, 60_000);
 });

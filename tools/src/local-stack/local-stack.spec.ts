@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './fake-bundle.test-util';
-import { bundleDirFor, functionEnvironment, reapStaleBundles } from './local-stack';
+import { bundleDirFor, functionEnvironment, reapStaleStackDirs, removeProxyDir } from './local-stack';
+import { proxyDirFor } from './stack-proxy';
 
 describe('functionEnvironment', () => {
   const backend = { DB_SECRET_ID: 'serverless-app-rds-secret', DB_HOST: '127.0.0.1', AWS_REGION: 'us-east-1' };
@@ -23,7 +24,7 @@ describe('functionEnvironment', () => {
   });
 });
 
-describe('reapStaleBundles', () => {
+describe('reapStaleStackDirs', () => {
   const temp = tempDir('local-stack-reap-');
   afterAll(() => temp.cleanup());
 
@@ -34,11 +35,22 @@ describe('reapStaleBundles', () => {
     const other = join(temp.path, '.local', 'bundles', 'not-a-pid');
     for (const dir of [gone, running, mine, other]) mkdirSync(dir, { recursive: true });
 
-    expect(reapStaleBundles(temp.path)).toEqual([gone]);
+    expect(reapStaleStackDirs(temp.path)).toEqual([gone]);
     expect([gone, running, mine, other].map(existsSync)).toEqual([false, true, true, true]);
   });
 
+  it('removes the proxy certificate folders of stacks that are gone too', () => {
+    const gone = proxyDirFor(temp.path, 2 ** 22 + 12_346);
+    const mine = proxyDirFor(temp.path, process.pid);
+    for (const dir of [gone, mine]) mkdirSync(dir, { recursive: true });
+
+    expect(reapStaleStackDirs(temp.path)).toEqual([gone]);
+    expect([gone, mine].map(existsSync)).toEqual([false, true]);
+    removeProxyDir(temp.path, process.pid);
+    expect([mine, join(temp.path, '.local', 'rds-proxy')].map(existsSync)).toEqual([false, false]);
+  });
+
   it('does nothing without a bundles folder', () => {
-    expect(reapStaleBundles(join(temp.path, 'empty'))).toEqual([]);
+    expect(reapStaleStackDirs(join(temp.path, 'empty'))).toEqual([]);
   });
 });

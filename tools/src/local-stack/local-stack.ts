@@ -1,5 +1,6 @@
 import { routeManifest } from '@serverless-app/api';
 import { loadMigrations, migrate } from '@serverless-app/db';
+import type { BackendProxy } from '@serverless-app/local-rds-proxy';
 import { isAlive, type LocalBackend, startLocalBackend } from '@serverless-app/testing';
 import { readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,6 +10,7 @@ import { generateLocalCredentials } from './local-credentials';
 import type { StackConfig } from './stack-config';
 import { removeStackFile, type StackInfo, writeStackFile } from './stack-file';
 import type { StackLog } from './stack-log';
+import { proxyDirFor, startStackProxy, withProxyCounters } from './stack-proxy';
 
 /** The api's variables that may be set in the shell and are passed on to the function. */
 const PASSED_THROUGH = ['SECRET_CACHE_TTL_MS', 'DB_PINNING_GUARD'];
@@ -23,9 +25,11 @@ const PASSED_THROUGH = ['SECRET_CACHE_TTL_MS', 'DB_PINNING_GUARD'];
  */
 export interface LocalStack {
   readonly info: StackInfo;
-  /** Stops the gateway, the environments, esbuild, the database and Secrets Manager; deletes the stack file. Idempotent. */
+  /** The local RDS Proxy between the api and the database; `undefined` with `LOCAL_RDS_PROXY=off`. */
+  readonly proxy: BackendProxy['proxy'] | undefined;
+  /** Stops the gateway, the environments, esbuild, the proxy, the database and Secrets Manager; deletes the stack file. Idempotent. */
   stop(): Promise<void>;
-  /** What can be done synchronously on a forced exit: kill the environments, delete the bundles and the stack file. */
+  /** What can be done synchronously on a forced exit: kill the environments, delete the bundles, the proxy's certificates and the stack file. */
   killSync(): void;
 }
 
@@ -39,14 +43,8 @@ export function bundleDirFor(workspaceRoot: string, pid: number): string {
   return join(workspaceRoot, '.local', 'bundles', String(pid));
 }
 
-/**
- * Deletes the bundle folders of stacks that are no longer running (killed with SIGKILL, say).
- *
- * @example
- * reapStaleBundles('/repo'); // ['/repo/.local/bundles/999']
- */
-export function reapStaleBundles(workspaceRoot: string): string[] {
-  const parent = join(workspaceRoot, '.local', 'bundles');
+/** Deletes the per-process folders (`<parent>/<pid>`) of stacks that are no longer running. */
+function reapStaleProcessDirs(parent: string): string[] {
   let names: string[];
   try {
     names = readdirSync(parent);
@@ -56,6 +54,27 @@ export function reapStaleBundles(workspaceRoot: string): string[] {
   const stale = names.filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid && !isAlive(Number(name)));
   for (const name of stale) rmSync(join(parent, name), { recursive: true, force: true });
   return stale.map((name) => join(parent, name));
+}
+
+/** Deletes a per-process folder, and its parent too once no other stack uses it. */
+function removeProcessDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  try {
+    rmdirSync(dirname(dir));
+  } catch {
+    // Not empty (another stack runs), or already gone.
+  }
+}
+
+/**
+ * Deletes the bundle folders (and proxy certificate folders) of stacks that are no longer running (killed
+ * with SIGKILL, say).
+ *
+ * @example
+ * reapStaleStackDirs('/repo'); // ['/repo/.local/bundles/999', '/repo/.local/rds-proxy/999']
+ */
+export function reapStaleStackDirs(workspaceRoot: string): string[] {
+  return [join(workspaceRoot, '.local', 'bundles'), join(workspaceRoot, '.local', 'rds-proxy')].flatMap(reapStaleProcessDirs);
 }
 
 /**
@@ -88,13 +107,18 @@ export function functionEnvironment(backendEnv: Record<string, string>, shell: R
  * removeBundleDir('/repo', process.pid);
  */
 export function removeBundleDir(workspaceRoot: string, pid: number): void {
-  const dir = bundleDirFor(workspaceRoot, pid);
-  rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-  try {
-    rmdirSync(dirname(dir));
-  } catch {
-    // Not empty (another stack runs), or already gone.
-  }
+  removeProcessDir(bundleDirFor(workspaceRoot, pid));
+}
+
+/**
+ * Deletes this process's proxy certificate folder (`.local/rds-proxy/<pid>`), and `.local/rds-proxy` too once
+ * no other stack uses it.
+ *
+ * @example
+ * removeProxyDir('/repo', process.pid);
+ */
+export function removeProxyDir(workspaceRoot: string, pid: number): void {
+  removeProcessDir(proxyDirFor(workspaceRoot, pid));
 }
 
 /** The routes the gateway serves, with their auth: the api's route table in code (`apps/api/src/features.ts`), as the build's manifest has it. */
@@ -104,9 +128,10 @@ function readRoutes(): StackInfo['routes'] {
 
 /**
  * Starts the whole local stack: the api bundle (esbuild, watching) while a throwaway database starts,
- * is migrated and gets its generated credentials stored in the local Secrets Manager; then the
- * function's first environment and the local API Gateway, which accepts a key pair generated now on
- * the IAM-authorised routes; finally writes the stack file.
+ * is migrated and gets its generated credentials stored in the local Secrets Manager; then a local RDS
+ * Proxy in front of the database, registered with that secret (unless `LOCAL_RDS_PROXY=off`), which the
+ * function reaches with verified TLS; then the function's first environment and the local API Gateway,
+ * which accepts a key pair generated now on the IAM-authorised routes; finally writes the stack file.
  *
  * @example
  * const stack = await startLocalStack(loadStackConfig(root, process.env), log);
@@ -115,7 +140,7 @@ function readRoutes(): StackInfo['routes'] {
  */
 export async function startLocalStack(config: StackConfig, log: StackLog, shell: Record<string, string | undefined> = process.env): Promise<LocalStack> {
   const root = config.workspaceRoot;
-  for (const dir of reapStaleBundles(root)) log.info(`removed the bundles of a stack that is gone: ${dir}`);
+  for (const dir of reapStaleStackDirs(root)) log.info(`removed the files of a stack that is gone: ${dir}`);
   const bundleDir = bundleDirFor(root, process.pid);
   const routes = readRoutes();
   const credentials = generateLocalCredentials();
@@ -131,6 +156,9 @@ export async function startLocalStack(config: StackConfig, log: StackLog, shell:
   let backend: LocalBackend;
   try {
     log.info('starting the database and the Secrets Manager endpoint; bundling the api');
+    // Migrations go straight to the database, as deploy-time admin work before the api is served: they take
+    // a GET_LOCK, which would pin a proxy session (harmless in AWS, noise here), and startLocalBackend runs
+    // them before the secret the proxy authenticates against exists.
     backend = await startLocalBackend({ migrate: (app) => migrate({ connection: app, migrations }) });
   } catch (error) {
     await bundler.dispose();
@@ -139,22 +167,43 @@ export async function startLocalStack(config: StackConfig, log: StackLog, shell:
   }
   log.info(`database ${backend.db.flavor} ${backend.db.version} on port ${backend.db.port}, ${migrations.length} migration(s) applied`);
 
+  let through: BackendProxy | undefined;
+  if (config.rdsProxy) {
+    try {
+      through = await startStackProxy(backend, { workspaceRoot: root, log, logLevel: config.logLevel });
+    } catch (error) {
+      await bundler.dispose();
+      removeBundleDir(root, process.pid);
+      removeProxyDir(root, process.pid);
+      await backend.stop().catch(() => undefined);
+      throw error;
+    }
+    log.info(`RDS Proxy on localhost:${through.proxy.port} (TLS required), ${through.proxy.maxConnections} database connections at most`);
+  }
+  const proxy = through?.proxy;
+  /** The proxy, then the database and Secrets Manager: what is left once the api is closed. */
+  const stopBacking = async (): Promise<Array<PromiseSettledResult<unknown>>> => {
+    const proxyClosed = await Promise.allSettled([proxy?.close()]);
+    removeProxyDir(root, process.pid);
+    return [...proxyClosed, ...(await Promise.allSettled([backend.stop()]))];
+  };
+
   let api: ApiServer;
   try {
     api = await startApiServer({
       bundler,
       bundleDir,
-      env: functionEnvironment(backend.env(), shell, config.logLevel),
+      env: functionEnvironment(through ? through.env() : backend.env(), shell, config.logLevel),
       routes,
       credentials: [credentials],
       host: config.host,
       port: config.port,
       maxEnvironments: config.maxEnvironments,
-      log,
+      log: proxy ? withProxyCounters(log, () => proxy.metrics()) : log,
     });
   } catch (error) {
     removeBundleDir(root, process.pid);
-    await backend.stop().catch(() => undefined);
+    await stopBacking();
     throw error;
   }
 
@@ -171,6 +220,9 @@ export async function startLocalStack(config: StackConfig, log: StackLog, shell:
     dbMode: backend.db.mode,
     dbServerPid: backend.db.pid,
     dbDir: backend.db.dir,
+    ...(through && proxy
+      ? { proxyHost: through.env()['DB_HOST'], proxyPort: proxy.port, proxyCaFile: proxy.caFile, proxyMetricsUrl: proxy.metricsUrl }
+      : {}),
     pid: process.pid,
     startedAt: new Date().toISOString(),
     bundleDir,
@@ -182,26 +234,29 @@ export async function startLocalStack(config: StackConfig, log: StackLog, shell:
   } catch (error) {
     await api.close().catch(() => undefined);
     removeBundleDir(root, process.pid);
-    await backend.stop().catch(() => undefined);
+    await stopBacking();
     throw error;
   }
 
   let stopping: Promise<void> | undefined;
   return {
     info,
+    proxy,
     stop: () =>
       (stopping ??= (async () => {
         removeStackFile(config.stackFile, process.pid);
+        // The environments close their database connections (through the proxy) before the proxy goes.
         const apiClosed = await Promise.allSettled([api.close()]);
         removeBundleDir(root, process.pid);
-        const backendStopped = await Promise.allSettled([backend.stop()]);
-        const failed = [...apiClosed, ...backendStopped].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        const backingStopped = await stopBacking();
+        const failed = [...apiClosed, ...backingStopped].find((r): r is PromiseRejectedResult => r.status === 'rejected');
         if (failed) throw failed.reason;
       })()),
     killSync: () => {
       removeStackFile(config.stackFile, process.pid);
       api.killSync();
       removeBundleDir(root, process.pid);
+      removeProxyDir(root, process.pid);
     },
   };
 }

@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { banner } from './banner';
-import { type LocalStack, removeBundleDir, startLocalStack } from './local-stack';
+import { type LocalStack, removeBundleDir, removeProxyDir, startLocalStack } from './local-stack';
 import { checkDatabase, checkNode, checkPort, checkStackFile } from './prerequisites';
 import { onShutdownSignals } from './shutdown-signals';
 import { loadStackConfig, type StackConfig } from './stack-config';
@@ -26,6 +26,7 @@ const log: StackLog = {
   info: (message) => out(`[local-stack] ${message}\n`),
   error: (message, ...details) => err(`[local-stack] ${message}${formatDetails(details)}\n`),
   request: (message) => out(`[gateway] ${message}\n`),
+  proxy: (message) => out(`[rds-proxy] ${message}\n`),
 };
 
 async function preflight(config: StackConfig): Promise<string[]> {
@@ -65,6 +66,7 @@ async function main(): Promise<number> {
       stack?.killSync();
       removeStackFile(config.stackFile, process.pid);
       removeBundleDir(workspaceRoot, process.pid);
+      removeProxyDir(workspaceRoot, process.pid); // the proxy's sockets go with this process
       process.exit(130); // the database's exit hook kills its server and removes its folder
     },
   });

@@ -9,6 +9,8 @@ export interface StackConfig {
   logLevel: string;
   stackFile: string;
   maxEnvironments: number;
+  /** Put a local RDS Proxy between the api and the database, as in AWS (`LOCAL_RDS_PROXY`, on by default). */
+  rdsProxy: boolean;
 }
 
 /**
@@ -30,9 +32,17 @@ function wholeNumber(env: Record<string, string | undefined>, name: string, fall
   return Number(raw);
 }
 
+function onOff(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (raw !== 'on' && raw !== 'off') throw new StackConfigError(`${name} must be on or off, got "${raw}"`);
+  return raw === 'on';
+}
+
 /**
  * Reads `PORT` (3000; 0 = a free port), `HOST` (127.0.0.1), `LOG_LEVEL` (INFO, checked by the api itself),
- * `LOCAL_STACK_FILE` (`.local/stack.json`) and `LOCAL_LAMBDA_CONCURRENCY` (2 environments at most).
+ * `LOCAL_STACK_FILE` (`.local/stack.json`), `LOCAL_LAMBDA_CONCURRENCY` (2 environments at most) and `LOCAL_RDS_PROXY`
+ * (`on`: the api reaches the database through a local RDS Proxy, as in AWS; `off`: straight, plaintext).
  *
  * @example
  * loadStackConfig('/repo', { PORT: '0' }); // { port: 0, host: '127.0.0.1', stackFile: '/repo/.local/stack.json', ... }
@@ -46,5 +56,6 @@ export function loadStackConfig(workspaceRoot: string, env: Record<string, strin
     logLevel: env['LOG_LEVEL']?.trim() || 'INFO',
     stackFile: isAbsolute(file) ? file : resolve(file),
     maxEnvironments: wholeNumber(env, 'LOCAL_LAMBDA_CONCURRENCY', 2, 1, 32),
+    rdsProxy: onOff(env, 'LOCAL_RDS_PROXY', true),
   };
 }

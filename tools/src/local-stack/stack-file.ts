@@ -30,6 +30,16 @@ export interface StackInfo {
   dbServerPid: number | undefined;
   /** Temp folder of the database server (local mode), removed on exit. */
   dbDir: string | undefined;
+  /**
+   * Where the api connects: the local RDS Proxy (`localhost`, the name its certificate carries). Absent with
+   * `LOCAL_RDS_PROXY=off`, as are the other `proxy*` fields.
+   */
+  proxyHost?: string;
+  proxyPort?: number;
+  /** The proxy's CA certificate (PEM), the api's `DB_TLS_CA_FILE`; removed on exit. */
+  proxyCaFile?: string;
+  /** The proxy's metrics (RDS Proxy's CloudWatch names) as JSON: `curl` it. */
+  proxyMetricsUrl?: string;
   /** Process id of the stack; the file is stale when it is not running. */
   pid: number;
   startedAt: string;

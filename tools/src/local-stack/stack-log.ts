@@ -3,11 +3,13 @@
  *
  * @example
  * const lines: string[] = [];
- * const log: StackLog = { info: (m) => lines.push(m), error: (m) => lines.push(m), request: () => undefined };
+ * const log: StackLog = { info: (m) => lines.push(m), error: (m) => lines.push(m), request: () => undefined, proxy: () => undefined };
  */
 export interface StackLog {
   info(message: string): void;
   error(message: string, ...details: Array<Record<string, unknown>>): void;
   /** One line per request the gateway answered. */
   request(message: string): void;
+  /** What the local RDS Proxy says: its counters after a request, its own log lines (pins, failover). */
+  proxy(message: string): void;
 }
