@@ -1,7 +1,7 @@
 /**
  * Writes what derives from the route table in files:
  *
- *   tsx apps/api/src/route-table.main.ts --manifest <file>   the route manifest (JSON), for the infrastructure
+ *   tsx apps/api/src/route-table.main.ts --manifest <file>   the route manifest and the metrics contract (JSON), for the infrastructure
  *   tsx apps/api/src/route-table.main.ts --readme <file>     README.md's route table, between its markers
  *
  * Run through Nx: `npx nx run api:routes` (cached; `api:build` copies its output into dist/apps/api) and
@@ -10,6 +10,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { readmeRouteTable, withRouteTable } from './readme-routes';
+import { API_METRICS_CONTRACT } from './observability/metrics-contract';
 import { routeManifest } from './route-table';
 
 const USAGE = 'usage: route-table.main.ts --manifest <file> | --readme <file>';
@@ -20,7 +21,7 @@ function main(args: readonly string[]): void {
   const file = resolve(target);
   if (option === '--manifest') {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify({ routes: routeManifest() }, null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify({ routes: routeManifest(), metrics: API_METRICS_CONTRACT }, null, 2)}\n`);
     process.stdout.write(`wrote the route manifest to ${file}\n`);
     return;
   }
