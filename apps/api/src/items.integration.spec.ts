@@ -1,4 +1,6 @@
 import { PINNING_WARNING_MESSAGE } from '@serverless-app/db';
+import { lambdaContext, restApiEvent } from '@serverless-app/testing';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import { MAX_DESCRIPTION, MAX_NAME } from './items/item.schema';
 import { bodyOf, captureLogs, useApi } from './testing/api.test-util';
 
@@ -113,6 +115,23 @@ describe('/items', () => {
     expect(lower.headers?.['idempotent-replayed']).toBeUndefined();
     expect(bodyOf(lower)).toMatchObject({ name: 'lower' });
     expect((bodyOf(lower) as ItemBody).id).not.toBe((bodyOf(upper) as ItemBody).id);
+  });
+
+  it("keeps each IAM caller's Idempotency-Keys apart: another caller's same key creates, never replays the first caller's item", async () => {
+    const as = (userArn: string, name: string) => {
+      const event = restApiEvent({ method: 'POST', path: '/items', body: { name }, headers: { 'Idempotency-Key': 'shared-key' } });
+      event.requestContext.identity.userArn = userArn;
+      return ctx.api.handler(event, lambdaContext()) as Promise<APIGatewayProxyResult>;
+    };
+    const alice = await as('arn:aws:iam::123456789012:user/alice', 'alice-secret-item');
+    const bob = await as('arn:aws:iam::123456789012:user/bob', 'bob-item');
+    const aliceAgain = await as('arn:aws:iam::123456789012:user/alice', 'alice-secret-item');
+
+    expect([alice.statusCode, bob.statusCode, aliceAgain.statusCode]).toEqual([201, 201, 201]);
+    expect(bob.headers?.['idempotent-replayed']).toBeUndefined();
+    expect(bob.body).not.toContain('alice-secret-item');
+    expect(aliceAgain.headers?.['idempotent-replayed']).toBe('true');
+    expect(bodyOf(aliceAgain)).toEqual(bodyOf(alice));
   });
 
   it('answers a late retry of a create whose item was deleted with the original answer, creating nothing', async () => {

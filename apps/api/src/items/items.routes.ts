@@ -1,3 +1,4 @@
+import { callerOf } from '../http/caller';
 import { singleHeader } from '../http/headers';
 import { jsonBody } from '../http/json-body';
 import { singleValuedQuery } from '../http/query';
@@ -12,7 +13,7 @@ const idOf = (event: HttpEvent) => parseId(event.pathParameters?.['id'], 'item')
 const create: RouteHandler = async (event, { db }) => {
   const input = validate(CreateItemBody, jsonBody(event), 'invalid item');
   const key = idempotencyKeyOf(singleHeader(event, IDEMPOTENCY_HEADER));
-  const { value: item, replayed } = await service.createItem(await db(), input, key);
+  const { value: item, replayed } = await service.createItem(await db(), input, key, callerOf(event));
   const headers: Record<string, string> = { location: `/${event.requestContext.stage}/items/${item.id}` };
   if (replayed) headers['idempotent-replayed'] = 'true';
   return json(201, item, headers);

@@ -8,15 +8,17 @@ import * as repo from './items.repository';
  * Creates an item, from what it inserted (no read back). With an idempotency
  * key, a retry (same key, same body) gets the item created the first time,
  * even after it was deleted; the same key with another body is a conflict.
+ * Keys are the caller's own: another caller's same key is another key.
  *
  * @example
- * const { value: item, replayed } = await createItem(db, { name: 'first' }, 'key-1');
+ * const { value: item, replayed } = await createItem(db, { name: 'first' }, 'key-1', 'arn:aws:iam::123456789012:user/alice');
  */
-export function createItem(db: DbClient, input: CreateItemInput, idempotencyKey?: string): Promise<CreateOutcome<Item>> {
+export function createItem(db: DbClient, input: CreateItemInput, idempotencyKey?: string, caller?: string): Promise<CreateOutcome<Item>> {
   const description = input.description ?? null;
   return idempotentCreate(db, {
     scope: 'items',
     key: idempotencyKey,
+    owner: caller,
     request: [input.name, description],
     create: async (tx) => {
       const now = new Date();

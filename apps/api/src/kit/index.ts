@@ -11,6 +11,6 @@ export { mustFind } from './must-find';
 export { DEFAULT_PAGE, decodeCursor, encodeCursor, ListQuery, type ListQueryInput, MAX_PAGE, type Page, pageById } from './paging';
 export { type SetClause, updateSet } from './update-set';
 export { IDEMPOTENCY_HEADER, IdempotencyKey, idempotencyKeyOf } from './idempotency/idempotency-key';
-export { type CreateOutcome, IDEMPOTENCY_KEY_TTL_MS, idempotentCreate, type IdempotentCreate } from './idempotency/idempotent-create';
+export { type CreateOutcome, IDEMPOTENCY_KEY_TTL_MS, idempotentCreate, type IdempotentCreate, keyScope } from './idempotency/idempotent-create';
 export { keyPurger, type KeyPurgerOptions } from './idempotency/purge';
 export { requestHash } from './idempotency/request-hash';

@@ -320,7 +320,7 @@ describe('endpoint generator: a single route (crud: false)', () => {
     expect(read(tree, 'apps/api/migrations/0003_create_signups.sql')).toContain('CREATE TABLE signups (');
     expect(read(tree, 'apps/api/src/signups/signups.repository.ts')).toContain("'INSERT INTO signups (name, created_at) VALUES (?, ?)'");
     expect(routes).toContain('const body = validate(SignupsBody, jsonBody(event), ');
-    expect(routes).toContain('await service.createSignups(await db(), body, key);');
+    expect(routes).toContain('await service.createSignups(await db(), body, key, callerOf(event));');
     expect(routes).toContain("return json(201, value, replayed ? { 'idempotent-replayed': 'true' } : {});");
     expect(service).toContain("scope: 'signups',");
     expect(service).not.toMatch(/from '\.\.\/http/);

@@ -15,7 +15,7 @@ export const API = {
 } as const;
 
 /** The apps/api modules the generated code imports (under `API.src`): without them it could not compile. */
-export const IMPORTED_MODULES = ['http/headers.ts', 'http/json-body.ts', 'http/query.ts', 'http/response.ts', 'http/route.ts', 'kit/index.ts', 'testing/api.test-util.ts'];
+export const IMPORTED_MODULES = ['http/caller.ts', 'http/headers.ts', 'http/json-body.ts', 'http/query.ts', 'http/response.ts', 'http/route.ts', 'kit/index.ts', 'testing/api.test-util.ts'];
 
 /** A migration file name, as `@serverless-app/db`'s `loadMigrations` accepts it (checked in generator.spec.ts). */
 export const MIGRATION_FILE = /^(\d{4,})[_-]([a-z0-9][a-z0-9_-]*)\.sql$/;

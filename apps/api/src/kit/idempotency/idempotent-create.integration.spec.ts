@@ -2,7 +2,7 @@ import { DatabaseError, DatabaseUnavailableError, type DbClient, StatementOutcom
 import type { LocalBackend } from '@serverless-app/testing';
 import { dbFor, startBackend } from '../../testing/api.test-util';
 import { ConflictError } from '../errors';
-import { idempotentCreate } from './idempotent-create';
+import { idempotentCreate, keyScope } from './idempotent-create';
 import { deleteExpiredKeyRecords, findKeyRecord } from './key-records';
 import { requestHash } from './request-hash';
 
@@ -35,12 +35,13 @@ const things = () => count(`SELECT COUNT(*) AS n FROM ${table()}`);
 const keys = () => count(`SELECT COUNT(*) AS n FROM ${backend.db.database}.idempotency_keys`);
 
 /** A create of a thing; `inserts` counts the INSERTs it ran. */
-function thing(name: string, key: string | undefined, on: DbClient = db) {
+function thing(name: string, key: string | undefined, on: DbClient = db, owner?: string) {
   const stats = { inserts: 0 };
   const run = () =>
     idempotentCreate<Thing>(on, {
       scope: 'things',
       key,
+      owner,
       request: [name],
       create: async (tx) => {
         stats.inserts++;
@@ -125,6 +126,24 @@ describe('idempotentCreate', () => {
     expect(other).toEqual({ value: { id: 0 }, replayed: false });
   });
 
+  it("keeps each caller's keys apart: another caller's same key neither replays nor conflicts", async () => {
+    const alice = 'arn:aws:iam::123456789012:user/alice';
+    const bob = 'arn:aws:iam::123456789012:user/bob';
+    const first = await thing('a', 'k-owner', db, alice).run();
+    const other = await thing('b', 'k-owner', db, bob).run();
+    const retry = await thing('a', 'k-owner', db, alice).run();
+    const anonymous = await thing('c', 'k-owner').run();
+
+    expect(other.replayed).toBe(false);
+    expect(other.value.id).not.toBe(first.value.id);
+    expect(retry).toEqual({ value: first.value, replayed: true });
+    expect(anonymous.replayed).toBe(false);
+    expect([await things(), await keys()]).toEqual([3, 3]);
+    const scopes = await backend.db.query<Array<{ scope: string }>>(`SELECT scope FROM ${backend.db.database}.idempotency_keys ORDER BY scope`);
+    expect(scopes.map((r) => r.scope).sort()).toEqual(['things', keyScope('things', alice), keyScope('things', bob)].sort());
+    expect(JSON.stringify(scopes)).not.toContain('alice');
+  });
+
   it('treats an expired key as unused', async () => {
     await thing('a', 'k-old').run();
     await backend.db.query(`UPDATE ${backend.db.database}.idempotency_keys SET expires_at = '2000-01-01 00:00:00'`);
@@ -176,6 +195,23 @@ describe('idempotentCreate', () => {
 
     await expect(create.run()).rejects.toThrow("Table 'x' doesn't exist");
     expect(create.stats.inserts).toBe(0);
+  });
+});
+
+describe('keyScope', () => {
+  it('is the scope alone without an owner, and a 22-character tag of the owner after it, within the column', () => {
+    expect(keyScope('items', undefined)).toBe('items');
+    expect(keyScope('items', '')).toBe('items');
+    const scoped = keyScope('items', 'arn:aws:iam::123456789012:user/alice');
+    expect(scoped).toMatch(/^items:[A-Za-z0-9_-]{22}$/);
+    expect(keyScope('items', 'arn:aws:iam::123456789012:user/alice')).toBe(scoped);
+    expect(keyScope('x'.repeat(41), 'someone')).toHaveLength(64);
+  });
+
+  it('refuses a scope that would not fit or is not printable ASCII', () => {
+    expect(() => keyScope('x'.repeat(42), undefined)).toThrow('idempotency scope must be 1-41 printable ASCII characters, got 42');
+    expect(() => keyScope('', undefined)).toThrow(/got 0/);
+    expect(() => keyScope('it ems', undefined)).toThrow(/printable ASCII/);
   });
 });
 

@@ -1,4 +1,5 @@
 import { DatabaseUnavailableError, type DbClient, DuplicateEntryError, type Queryable, StatementOutcomeUnknownError } from '@serverless-app/db';
+import { createHash } from 'node:crypto';
 import { ConflictError } from '../errors';
 import { findKeyRecord, insertKeyRecord, deleteExpiredKeyRecord, type KeyRecord } from './key-records';
 import { keyPurger } from './purge';
@@ -17,6 +18,12 @@ export interface IdempotentCreate<T> {
   scope: string;
   /** The client's idempotency key; without one the create simply runs. */
   key: string | undefined;
+  /**
+   * Who sent the request (an IAM caller's ARN, `callerOf(event)`): keys are kept per caller, so a key another
+   * caller chose never replays their answer to you nor conflicts with yours. Without one (a public route), keys
+   * are shared by everyone calling the scope.
+   */
+  owner?: string | undefined;
   /** What identifies the request (hashed): a retry sends the same, a reuse of the key something else. */
   request: unknown;
   /** Inserts the record and returns the answer (JSON-serialisable), built from what it inserted. */
@@ -34,6 +41,23 @@ class KeyTaken extends Error {}
 
 const purgeSometimes = keyPurger();
 
+/** The `scope` column is 64 ASCII characters: the scope, `:` and 22 characters of the owner's hash. */
+const MAX_SCOPE = 64 - 23;
+
+/**
+ * The stored scope: the feature's, and with an owner a 132-bit SHA-256 tag of it (the ARN itself is not stored).
+ *
+ * @example
+ * keyScope('items', 'arn:aws:iam::123456789012:user/alice'); // 'items:Xq3…' (28 characters)
+ */
+export function keyScope(scope: string, owner: string | undefined): string {
+  if (scope.length === 0 || scope.length > MAX_SCOPE || !/^[\x21-\x7e]+$/.test(scope)) {
+    throw new Error(`idempotency scope must be 1-${MAX_SCOPE} printable ASCII characters, got ${scope.length}`);
+  }
+  if (owner === undefined || owner === '') return scope;
+  return `${scope}:${createHash('sha256').update(owner).digest('base64url').slice(0, 22)}`;
+}
+
 function replay<T>(record: KeyRecord, hash: string): CreateOutcome<T> {
   if (record.requestHash !== hash) throw new ConflictError('idempotency_key_reused', 'this Idempotency-Key was used with a different body');
   return { value: JSON.parse(record.body) as T, replayed: true };
@@ -45,7 +69,7 @@ function replay<T>(record: KeyRecord, hash: string): CreateOutcome<T> {
  * inserts the record and the key with the answer; if the key is stored already
  * the transaction is rolled back and the stored answer is replayed — also when
  * the record was deleted since — unless the request differs (`ConflictError`
- * `idempotency_key_reused`). A key expires after 24 h and is then unused. When
+ * `idempotency_key_reused`). Keys are per owner (the caller). A key expires after 24 h and is then unused. When
  * the COMMIT's outcome is unknown (connection lost), the key tells: replay if it
  * was stored, else try again; a lost COMMIT that lands later surfaces as a
  * stored key on the next attempt.
@@ -54,13 +78,15 @@ function replay<T>(record: KeyRecord, hash: string): CreateOutcome<T> {
  * const { value, replayed } = await idempotentCreate(db, {
  *   scope: 'items',
  *   key: 'order-7f3a',
+ *   owner: callerOf(event),
  *   request: [input.name, input.description ?? null],
  *   create: (tx) => repo.insertItem(tx, input, new Date()),
  * });
  */
 export async function idempotentCreate<T>(db: DbClient, options: IdempotentCreate<T>): Promise<CreateOutcome<T>> {
-  const { scope, key } = options;
+  const { key } = options;
   if (key === undefined) return { value: await options.create(db), replayed: false };
+  const scope = keyScope(options.scope, options.owner);
   const hash = requestHash(options.request);
   for (let attempt = 1; ; attempt++) {
     const now = new Date();
