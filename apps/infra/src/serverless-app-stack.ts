@@ -180,6 +180,8 @@ export class ServerlessAppStack extends Stack {
     new CfnOutput(this, 'SecretArn', { description: 'The administrator\'s credentials (migrations, rotation)', value: this.database.adminSecret.secretArn });
     new CfnOutput(this, 'AppSecretArn', { description: 'The app user\'s credentials (the api: DML only)', value: this.database.appSecret.secretArn });
     new CfnOutput(this, 'AlarmTopicArn', { description: 'Subscribe to be told about alarms', value: this.monitoring.alarms.topic.topicArn });
+    new CfnOutput(this, 'ApiLogGroupName', { description: 'The api\'s logs (Logs Insights: docs/operations.md)', value: this.apiFunction.logGroup.logGroupName });
+    new CfnOutput(this, 'DashboardName', { description: 'The operations dashboard, layer by layer', value: this.monitoring.dashboard.dashboard.dashboardName });
 
     // Last, once every function exists: log groups for the functions aws-cdk-lib makes on its own.
     new ProviderLogs(this, 'ProviderLogs', { retention: logRetention, removalPolicy: logRemovalPolicy });
