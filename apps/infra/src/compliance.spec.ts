@@ -62,6 +62,8 @@ const ACKNOWLEDGED_EVERY_STAGE = [
   'Migrations/Runner/Function Serverless-LambdaDLQ',
   'Migrations/Runner/Role AwsSolutions-IAM5[Resource::*]',
   'Migrations/Runner/Role Serverless-LambdaStarPermissions',
+  'Monitoring/Alarms/DeadLetters AwsSolutions-SQS3',
+  'Monitoring/Alarms/DeadLetters Serverless-SQSRedrivePolicy',
 ];
 
 describe.each([

@@ -143,13 +143,22 @@ export function parseRouteManifest(json: unknown, source = ROUTE_MANIFEST): Rout
  * const routes = loadRouteManifest('/tmp/routes.json');
  */
 export function loadRouteManifest(file: string): Route[] {
-  let json: unknown;
+  return parseRouteManifest(readApiManifest(file), file);
+}
+
+/**
+ * The JSON of a route manifest file (routes and the api's metrics contract), unvalidated; fails naming the file
+ * and the command that writes it.
+ *
+ * @example
+ * const json = readApiManifest('/tmp/routes.json');
+ */
+export function readApiManifest(file: string): unknown {
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(readFileSync(file, 'utf8'));
   } catch (cause) {
     throw new Error(`Cannot read the api routes from ${file}; \`npx nx run api:build\` writes them (nx run infra:synth does)`, { cause });
   }
-  return parseRouteManifest(json, file);
 }
 
 /**

@@ -2,7 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { STAGES, type StageConfig } from './stages';
 import { testApp } from './test-app.test-util';
-import { functionWithHandler, onlyResource, resourcesOf } from './template.test-util';
+import { functionWithHandler, logicalId, onlyResource, resourcesOf } from './template.test-util';
 
 describe('ServerlessAppStack per stage', () => {
   let devApp: ReturnType<typeof testApp>;
@@ -93,12 +93,14 @@ describe('ServerlessAppStack per stage', () => {
     prod.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'prod' });
   });
 
-  it('outputs the API URL, the proxy endpoint, the two secrets and the alarm topic, and nothing else', () => {
+  it('outputs the API URL, the proxy endpoint, the two secrets, the alarm topic, the api\'s log group and the dashboard, and nothing else', () => {
     const [proxyId] = onlyResource(dev, 'AWS::RDS::DBProxy');
     const outputs = dev.toJSON().Outputs;
     const secretNamed = (name: string) => onlyResource(dev, 'AWS::SecretsManager::Secret', (r) => r.Properties?.['Name'] === name)[0];
 
-    expect(Object.keys(outputs).sort()).toEqual(['AlarmTopicArn', 'ApiUrl', 'AppSecretArn', 'ProxyEndpoint', 'SecretArn']);
+    expect(Object.keys(outputs).sort()).toEqual(['AlarmTopicArn', 'ApiLogGroupName', 'ApiUrl', 'AppSecretArn', 'DashboardName', 'ProxyEndpoint', 'SecretArn']);
+    expect(outputs.ApiLogGroupName.Value).toEqual({ Ref: logicalId((functionWithHandler(dev, 'main.handler')[1].Properties?.['LoggingConfig'] as { LogGroup: unknown }).LogGroup) });
+    expect(outputs.DashboardName.Value).toEqual({ Ref: onlyResource(dev, 'AWS::CloudWatch::Dashboard')[0] });
     expect(outputs.SecretArn.Value).toEqual({ Ref: secretNamed('serverless-app-rds-secret') });
     expect(outputs.AppSecretArn.Value).toEqual({ Ref: secretNamed('serverless-app-rds-app-secret') });
     expect(outputs.ProxyEndpoint.Value).toEqual({ 'Fn::GetAtt': [proxyId, 'Endpoint'] });

@@ -4,14 +4,16 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { API_HANDLER, checkApiAsset, MIGRATE_HANDLER } from './api-asset';
+import { checkAlarmEmail, checkAlarmThresholds } from './alarm-thresholds';
 import { apiThrottle, checkReservedConcurrency, planConcurrency, type ConcurrencyPlan } from './capacity';
-import { Alarms } from './constructs/alarms';
 import { Database } from './constructs/database';
 import { Migrations } from './constructs/migrations';
+import { Monitoring } from './constructs/monitoring';
 import { Network } from './constructs/network';
 import { ProviderLogs } from './constructs/provider-logs';
 import { PublicApi } from './constructs/public-api';
 import { VpcFunction } from './constructs/vpc-function';
+import type { ApiMetricsContract } from './metrics-contract';
 import type { Route } from './routes';
 import type { StageConfig } from './stages';
 
@@ -40,6 +42,8 @@ export interface ServerlessAppStackProps extends StackProps {
   readonly apiAssetDir: string;
   /** The api's routes (the route manifest `routes.json` of its build output). */
   readonly routes: readonly Route[];
+  /** The api's own metrics (the metrics contract of `routes.json`), which the alarms and the dashboard use. */
+  readonly metricsContract: ApiMetricsContract;
 }
 
 function retentionDays(days: number): logs.RetentionDays {
@@ -60,7 +64,7 @@ export class ServerlessAppStack extends Stack {
   readonly migrations: Migrations;
   readonly apiFunction: VpcFunction;
   readonly api: PublicApi;
-  readonly alarms: Alarms;
+  readonly monitoring: Monitoring;
   readonly capacity: ConcurrencyPlan;
   /** The api function's reserved concurrency, when the stage asks for one. */
   readonly reservedConcurrency: number | undefined;
@@ -87,6 +91,10 @@ export class ServerlessAppStack extends Stack {
     if (this.database.borrowTimeout.toSeconds() >= API_FUNCTION_TIMEOUT.toSeconds() || API_FUNCTION_TIMEOUT.toSeconds() >= API_GATEWAY_TIMEOUT.toSeconds()) {
       throw new Error('Timeouts must nest: proxy borrow timeout < api function timeout < API Gateway timeout (29 s)');
     }
+    const thresholds = checkAlarmThresholds(stage.name, stage.alarms, {
+      borrowTimeoutMs: this.database.borrowTimeout.toMilliseconds(),
+      apiGatewayTimeoutMs: API_GATEWAY_TIMEOUT.toMilliseconds(),
+    });
     this.capacity = planConcurrency({
       instanceType: stage.instanceType,
       maxConnectionsPercent: this.database.maxConnectionsPercent,
@@ -125,7 +133,8 @@ export class ServerlessAppStack extends Stack {
       code,
       handler: API_HANDLER,
       description: 'serverless-app: the api (API Gateway proxy integration)',
-      environment: runtimeEnvironment(`${prefix}-api`, this.database.appEnvironment()),
+      // STAGE: the stage dimension of the api's own metrics (see Monitoring).
+      environment: { ...runtimeEnvironment(`${prefix}-api`, this.database.appEnvironment()), STAGE: stage.name },
       timeout: API_FUNCTION_TIMEOUT,
       memorySize: stage.lambdaMemoryMb,
       reservedConcurrentExecutions: this.reservedConcurrency,
@@ -152,20 +161,27 @@ export class ServerlessAppStack extends Stack {
     this.migrations.runAfter(this.network, this.database);
     this.migrations.runBefore(this.apiFunction, this.api);
 
-    this.alarms = new Alarms(this, 'Alarms', { topicName: `${prefix}-alarms` });
-    this.alarms.whenAboveZero('ProxySessionsPinned', this.database.metricSessionsPinned(), {
-      description: 'RDS Proxy sessions pinned for 3 minutes: a statement pins its connection, the pool stops sharing it. The migration runner pins its own session briefly during deployments, hence 3 minutes.',
-      periods: 3,
-    });
-    this.alarms.whenAboveZero('ApiServerErrors', this.api.metricServerErrors(), {
-      description: 'The API answered 5xx (the database unavailable, a bug, or the Lambda throttled or failing)',
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      namePrefix: prefix,
+      stageName: stage.name,
+      thresholds,
+      alarmEmail: checkAlarmEmail(stage.name, stage.alarmEmail),
+      removalPolicy: logRemovalPolicy,
+      api: this.api,
+      apiFunction: this.apiFunction.function,
+      apiFunctionTimeout: API_FUNCTION_TIMEOUT,
+      metricsContract: props.metricsContract,
+      database: this.database,
+      databaseMaxConnections: this.capacity.dbMaxConnections,
     });
 
     new CfnOutput(this, 'ApiUrl', { description: 'Invoke URL of the API stage', value: this.api.url });
     new CfnOutput(this, 'ProxyEndpoint', { description: 'RDS Proxy endpoint (reachable inside the VPC only)', value: this.database.endpoint });
     new CfnOutput(this, 'SecretArn', { description: 'The administrator\'s credentials (migrations, rotation)', value: this.database.adminSecret.secretArn });
     new CfnOutput(this, 'AppSecretArn', { description: 'The app user\'s credentials (the api: DML only)', value: this.database.appSecret.secretArn });
-    new CfnOutput(this, 'AlarmTopicArn', { description: 'Subscribe to be told about alarms', value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'AlarmTopicArn', { description: 'Subscribe to be told about alarms', value: this.monitoring.alarms.topic.topicArn });
+    new CfnOutput(this, 'ApiLogGroupName', { description: 'The api\'s logs (Logs Insights: docs/operations.md)', value: this.apiFunction.logGroup.logGroupName });
+    new CfnOutput(this, 'DashboardName', { description: 'The operations dashboard, layer by layer', value: this.monitoring.dashboard.dashboard.dashboardName });
 
     // Last, once every function exists: log groups for the functions aws-cdk-lib makes on its own.
     new ProviderLogs(this, 'ProviderLogs', { retention: logRetention, removalPolicy: logRemovalPolicy });

@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type ApiMetricsContract, parseMetricsContract } from './metrics-contract';
 import { ROUTE_MANIFEST, type Route } from './routes';
 import { ServerlessAppStack } from './serverless-app-stack';
 import { stackName, stageConfig, type StageConfig } from './stages';
@@ -32,11 +33,32 @@ export const FIXTURE_ROUTES: readonly Route[] = [
   { method: 'DELETE', path: '/items/{id}', auth: 'iam' },
 ];
 
+/**
+ * The metrics contract the infra tests build from, as the api's build output writes it (`routes.json`'s
+ * `metrics`): a fixture of the same shape as `apps/api/src/observability/metrics-contract.ts`, so the tests check
+ * that infra takes names from the contract, not which names the api uses today.
+ */
+export const FIXTURE_METRICS_JSON = {
+  namespace: 'FixtureApp',
+  service: 'fixture-api',
+  dimensions: ['svc', 'env'],
+  routeDimensions: ['route', 'statusClass'],
+  metrics: {
+    Requests: 'Count',
+    CredentialRefreshFailures: 'Count',
+    StatementOutcomeUnknown: 'Count',
+    PoolWaitMs: 'Milliseconds',
+  },
+} as const;
+
+/** {@link FIXTURE_METRICS_JSON}, parsed. */
+export const FIXTURE_METRICS: ApiMetricsContract = parseMetricsContract(FIXTURE_METRICS_JSON, 'fixture');
+
 let standIn: string | undefined;
 
 /**
  * A stand-in for the api build output (`dist/apps/api`): tiny `main.js` and `migrate.js` exporting `handler`,
- * one migration, and the route manifest of {@link FIXTURE_ROUTES}. Infra tests check what the infrastructure does with the build output, not the api, so
+ * one migration, and the route manifest of {@link FIXTURE_ROUTES} and {@link FIXTURE_METRICS_JSON}. Infra tests check what the infrastructure does with the build output, not the api, so
  * they neither depend on nor wait for `api:build`. Made once per test process, removed when it exits.
  */
 export function standInApiAsset(): string {
@@ -46,7 +68,7 @@ export function standInApiAsset(): string {
   writeFileSync(join(dir, 'migrate.js'), 'exports.handler = async () => ({ applied: [] });\n');
   mkdirSync(join(dir, 'migrations'));
   writeFileSync(join(dir, 'migrations', '0001_stand_in.sql'), 'SELECT 1;\n');
-  writeFileSync(join(dir, ROUTE_MANIFEST), JSON.stringify({ routes: FIXTURE_ROUTES }));
+  writeFileSync(join(dir, ROUTE_MANIFEST), JSON.stringify({ routes: FIXTURE_ROUTES, metrics: FIXTURE_METRICS_JSON }));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   standIn = dir;
   return dir;
@@ -73,6 +95,7 @@ export function testApp(stageName: StageConfig['name'], { overrides = {}, routes
     stage,
     apiAssetDir: standInApiAsset(),
     routes,
+    metricsContract: FIXTURE_METRICS,
   });
   return { app, stack };
 }

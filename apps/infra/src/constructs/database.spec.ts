@@ -215,20 +215,6 @@ describe('Database (dev)', () => {
     expect([statements[0]?.Resource].flat()).toHaveLength(2);
   });
 
-  it('alarms when proxy sessions stay pinned', () => {
-    const [proxyId] = onlyResource(template, 'AWS::RDS::DBProxy');
-
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/RDS',
-      MetricName: 'DatabaseConnectionsCurrentlySessionPinned',
-      Dimensions: [{ Name: 'ProxyName', Value: { Ref: proxyId } }],
-      Statistic: 'Sum',
-      ComparisonOperator: 'GreaterThanThreshold',
-      Threshold: 0,
-      AlarmActions: [Match.objectLike({ Ref: Match.anyValue() })],
-    });
-  });
-
   it('has no other database, proxy or secret', () => {
     for (const [type, count] of [['AWS::RDS::DBInstance', 1], ['AWS::RDS::DBProxy', 1], ['AWS::SecretsManager::Secret', 2], ['AWS::RDS::DBCluster', 0]] as const) {
       expect([type, resourcesOf(template, type).length]).toEqual([type, count]);

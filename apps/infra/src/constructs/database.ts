@@ -148,6 +148,8 @@ export class Database extends Construct {
   readonly securityGroup: ec2.SecurityGroup;
   readonly proxySecurityGroup: ec2.SecurityGroup;
   readonly rotationSecurityGroup: ec2.SecurityGroup;
+  /** The proxy's target group (the instance, in the `READ_WRITE` role). */
+  readonly proxyTargetGroup: rds.CfnDBProxyTargetGroup;
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
@@ -309,6 +311,7 @@ export class Database extends Construct {
     const targetGroup = this.proxy.node.children.find((c): c is rds.CfnDBProxyTargetGroup => c instanceof rds.CfnDBProxyTargetGroup);
     if (!targetGroup) throw new Error('aws-cdk-lib no longer creates the proxy target group under the proxy');
     targetGroup.addResourceDependency(this.instance.node.defaultChild as rds.CfnDBInstance);
+    this.proxyTargetGroup = targetGroup;
     // Binding the proxy to the instance opened MySQL from the proxy's group to the database's.
   }
 
@@ -380,13 +383,35 @@ export class Database extends Construct {
    * statement pinned a session and that session holds a database connection until it ends.
    */
   metricSessionsPinned(): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'AWS/RDS',
-      metricName: 'DatabaseConnectionsCurrentlySessionPinned',
-      dimensionsMap: { ProxyName: this.proxy.dbProxyName },
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.minutes(1),
+    return this.proxyMetric('DatabaseConnectionsCurrentlySessionPinned', cloudwatch.Stats.SUM, Duration.minutes(1));
+  }
+
+  /**
+   * The time, in microseconds, clients waited for a database connection at the proxy (averaged over its nodes and
+   * 5 minutes). It nears the borrow timeout when connections run short.
+   */
+  metricBorrowLatency(): cloudwatch.Metric {
+    return this.proxyMetric('DatabaseConnectionsBorrowLatency', cloudwatch.Stats.AVERAGE, Duration.minutes(5));
+  }
+
+  /** Client logins the proxy refused (wrong password, a user it has no secret for, no TLS), per 5 minutes. */
+  metricFailedAuths(): cloudwatch.Metric {
+    return this.proxyMetric('ClientConnectionsSetupFailedAuth', cloudwatch.Stats.SUM, Duration.minutes(5));
+  }
+
+  /**
+   * The percentage of time the proxy's target (the instance, `READ_WRITE`) was available, per minute. This metric
+   * exists only with the target group and role dimensions.
+   */
+  metricAvailability(): cloudwatch.Metric {
+    return this.proxyMetric('AvailabilityPercentage', cloudwatch.Stats.AVERAGE, Duration.minutes(1), {
+      TargetGroup: this.proxyTargetGroup.targetGroupName,
+      TargetRole: 'READ_WRITE',
     });
+  }
+
+  private proxyMetric(metricName: string, statistic: string, period: Duration, dimensions: Record<string, string> = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: { ProxyName: this.proxy.dbProxyName, ...dimensions }, statistic, period });
   }
 }
 

@@ -148,7 +148,7 @@ describe('PublicApi (dev)', () => {
     expect(account.DeletionPolicy).toBe('Retain');
   });
 
-  it('alarms on 5xx answers of the stage', () => {
+  it('alarms on the share of 5xx answers of the stage (the average of 5XXError, by ApiName and Stage)', () => {
     const [stageId] = onlyResource(template, 'AWS::ApiGateway::Stage');
 
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -158,9 +158,9 @@ describe('PublicApi (dev)', () => {
         { Name: 'ApiName', Value: 'serverless-app-api' },
         { Name: 'Stage', Value: { Ref: stageId } },
       ],
-      Statistic: 'Sum',
+      Statistic: 'Average',
       ComparisonOperator: 'GreaterThanThreshold',
-      Threshold: 0,
+      Threshold: 0.05,
     });
   });
 });

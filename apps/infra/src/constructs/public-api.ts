@@ -139,8 +139,16 @@ export class PublicApi extends Construct {
     return this.api.url;
   }
 
-  /** 5xx responses of the stage (from API Gateway or the Lambda), summed per minute. */
-  metricServerErrors(): cloudwatch.Metric {
-    return this.api.deploymentStage.metricServerError({ period: Duration.minutes(1), statistic: cloudwatch.Stats.SUM });
+  /**
+   * The share of the stage's requests answered 5xx (from API Gateway or the Lambda) over 5 minutes, as a
+   * fraction from 0 to 1 (the average of `5XXError`, which is 1 for a 5xx and 0 otherwise).
+   */
+  metricServerErrorRate(): cloudwatch.Metric {
+    return this.api.deploymentStage.metricServerError({ period: Duration.minutes(5), statistic: cloudwatch.Stats.AVERAGE });
+  }
+
+  /** The stage's p99 latency (request in to response out, in ms) over 5 minutes. */
+  metricLatencyP99(): cloudwatch.Metric {
+    return this.api.deploymentStage.metricLatency({ period: Duration.minutes(5), statistic: cloudwatch.Stats.p(99) });
   }
 }

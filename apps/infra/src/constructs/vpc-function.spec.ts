@@ -56,6 +56,7 @@ describe.each([
       LOG_LEVEL: 'DEBUG',
       NODE_ENV: 'production',
       POWERTOOLS_SERVICE_NAME: serviceName,
+      ...(user === 'app' ? { STAGE: 'dev' } : {}),
     });
   });
 
