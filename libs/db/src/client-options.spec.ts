@@ -17,10 +17,12 @@ describe('createDbClient options', () => {
       pool: { open: 0, idle: 0, waiting: 0, limit: 2 },
       retries: 0,
       credentialRefreshes: 0,
+      credentialRefreshFailures: 0,
       authFailuresShortCircuited: 0,
       staleConnectionsReplaced: 0,
       readsReplayed: 0,
       outcomeUnknown: 0,
+      poolWaitMs: 0,
       pinningWarnings: 0,
     });
     await db.close();

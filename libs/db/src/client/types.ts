@@ -110,6 +110,8 @@ export interface DbClientStats {
   /** Attempts to get a connection that were retried after a failure. */
   retries: number;
   credentialRefreshes: number;
+  /** Credential refreshes that failed (the provider threw) or did not help (the server still answered 1045). */
+  credentialRefreshFailures: number;
   /** 1045s answered at once during the cool-down after a refresh that did not help. */
   authFailuresShortCircuited: number;
   /** Pooled connections found dead (by the idle check or on use) and replaced. */
@@ -118,6 +120,8 @@ export interface DbClientStats {
   readsReplayed: number;
   /** Writes whose connection was lost after they were sent: reported as outcome unknown. */
   outcomeUnknown: number;
+  /** Milliseconds (fractional) spent waiting for the pool to lend a connection, opening one included. */
+  poolWaitMs: number;
   /** Statements the pinning guard flagged. */
   pinningWarnings: number;
 }
