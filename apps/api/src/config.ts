@@ -25,6 +25,10 @@ export interface ApiConfig {
   iamAuth: { username: string; region: string } | undefined;
   /** RDS Proxy pinning guard mode: from `DB_PINNING_GUARD`, else `off` when `NODE_ENV=production`, `warn` elsewhere. */
   pinning: PinningMode;
+  /** The deployment stage (`STAGE`: `dev`, `prod`, `local` ...): the `stage` dimension of every metric. */
+  stage: string;
+  /** X-Ray subsegments per database statement kind (`TRACING=on`); the tracer is not even loaded when off. */
+  tracing: 'on' | 'off';
 }
 
 /** A missing or malformed environment variable; the message names it. */
@@ -108,6 +112,15 @@ function tlsCaFile(env: Env, dbTls: 'verify' | 'off'): string[] | undefined {
   return certificates;
 }
 
+const STAGE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The stage name: required, a metric dimension value, so a short name with no spaces or punctuation. */
+function stage(env: Env): string {
+  const value = required(env, 'STAGE');
+  if (!STAGE_NAME.test(value)) throw new ConfigError('STAGE', `must be 1-64 letters, digits, hyphens or underscores, got "${value.slice(0, 64)}"`);
+  return value;
+}
+
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1)$/;
 
 /**
@@ -123,7 +136,9 @@ const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1)$/;
  * `DB_USER` and `AWS_REGION` are required), `DB_TLS_CA_FILE` (unset: the
  * Amazon Trust Services roots that RDS Proxy's certificates chain to; set, with
  * `DB_TLS=verify` only, to a PEM file of the CA to trust instead — the local
- * RDS Proxy's — read and checked here).
+ * RDS Proxy's — read and checked here), `STAGE` (required: the `stage` dimension of the
+ * api's metrics, e.g. `dev`, `prod`, `local`), `TRACING` (`off`; `on` loads the X-Ray tracer and
+ * records a subsegment per database statement kind).
  *
  * @example
  * const config = loadConfig(); // throws ConfigError('DB_HOST is required but not set')
@@ -151,6 +166,8 @@ export function loadConfig(env: Env = process.env): ApiConfig {
     secretCacheTtlMs: integer(env, 'SECRET_CACHE_TTL_MS', 900_000, 1_000, 86_400_000),
     iamAuth: iam ? { username: required(env, 'DB_USER'), region: required(env, 'AWS_REGION') } : undefined,
     pinning: pinningMode(env),
+    stage: stage(env),
+    tracing: oneOf(env, 'TRACING', ['on', 'off'] as const, 'off'),
   };
 }
 

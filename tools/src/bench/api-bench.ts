@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   });
   try {
     Object.assign(process.env, backend.secrets.env());
-    const handler = createHandler({ config: loadConfig({ ...backend.env(), NODE_ENV: 'production', LOG_LEVEL: 'ERROR' }) });
+    const handler = createHandler({ config: loadConfig({ ...backend.env(), NODE_ENV: 'production', LOG_LEVEL: 'ERROR', STAGE: 'bench' }) });
     const workshop = workshopHandler({ secretId: backend.secretId, host: backend.db.host, port: backend.db.port, database: backend.db.database });
     const ours = () => handler(restApiEvent({ path: '/' }), lambdaContext());
 
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     out(`RSS after the run: ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB`);
     if (existsSync(BUNDLE)) {
       const runs: Array<{ init: number; first: number }> = [];
-      for (let i = 0; i < COLD_STARTS; i++) runs.push(await coldStart({ ...backend.env(), NODE_ENV: 'production', LOG_LEVEL: 'ERROR' }));
+      for (let i = 0; i < COLD_STARTS; i++) runs.push(await coldStart({ ...backend.env(), NODE_ENV: 'production', LOG_LEVEL: 'ERROR', STAGE: 'bench' }));
       const init = summarise(runs.map((r) => r.init));
       const first = summarise(runs.map((r) => r.first));
       out(`cold start of dist/apps/api/main.js (${COLD_STARTS} fresh processes): init p50 ${init.p50.toFixed(0)} ms, first GET / p50 ${first.p50.toFixed(0)} ms`);

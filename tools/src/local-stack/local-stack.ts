@@ -13,7 +13,7 @@ import type { StackLog } from './stack-log';
 import { proxyDirFor, startStackProxy, withProxyCounters } from './stack-proxy';
 
 /** The api's variables that may be set in the shell and are passed on to the function. */
-const PASSED_THROUGH = ['SECRET_CACHE_TTL_MS', 'DB_PINNING_GUARD'];
+const PASSED_THROUGH = ['SECRET_CACHE_TTL_MS', 'DB_PINNING_GUARD', 'TRACING'];
 
 /**
  * A running local stack.
@@ -97,6 +97,7 @@ export function functionEnvironment(backendEnv: Record<string, string>, shell: R
     ...backendEnv,
     NODE_ENV: 'development',
     LOG_LEVEL: logLevel,
+    STAGE: 'local',
   };
 }
 
