@@ -14,6 +14,7 @@ jest.setTimeout(60_000);
 
 let backend: LocalBackend;
 beforeAll(async () => {
+  process.env['POWERTOOLS_METRICS_DISABLED'] = 'false'; // the test setup silences EMF elsewhere
   backend = await startBackend();
 });
 afterAll(() => backend?.stop());
