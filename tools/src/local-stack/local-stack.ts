@@ -4,6 +4,7 @@ import type { BackendProxy } from '@serverless-app/local-rds-proxy';
 import { isAlive, type LocalBackend, startLocalBackend } from '@serverless-app/testing';
 import { readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { type ApiMetricsSummary, apiMetricsCollector, METRICS_PATH } from './api-metrics';
 import { type ApiServer, startApiServer } from './api-server';
 import { startBundler } from './bundler';
 import { generateLocalCredentials } from './local-credentials';
@@ -27,6 +28,8 @@ export interface LocalStack {
   readonly info: StackInfo;
   /** The local RDS Proxy between the api and the database; `undefined` with `LOCAL_RDS_PROXY=off`. */
   readonly proxy: BackendProxy['proxy'] | undefined;
+  /** The api's metrics so far, summed from its environments' EMF lines (also at the gateway's `/__metrics`). */
+  apiMetrics(): ApiMetricsSummary;
   /** Stops the gateway, the environments, esbuild, the proxy, the database and Secrets Manager; deletes the stack file. Idempotent. */
   stop(): Promise<void>;
   /** What can be done synchronously on a forced exit: kill the environments, delete the bundles, the proxy's certificates and the stack file. */
@@ -189,6 +192,9 @@ export async function startLocalStack(config: StackConfig, log: StackLog, shell:
     return [...proxyClosed, ...(await Promise.allSettled([backend.stop()]))];
   };
 
+  // The environments' EMF lines are read into the api's metrics, not printed; everything else passes through.
+  const metrics = apiMetricsCollector();
+  const onOutput = (chunk: string, stream: 'stdout' | 'stderr') => (stream === 'stdout' ? process.stdout.write(metrics.feed(chunk)) : process.stderr.write(chunk));
   let api: ApiServer;
   try {
     api = await startApiServer({
@@ -200,6 +206,9 @@ export async function startLocalStack(config: StackConfig, log: StackLog, shell:
       host: config.host,
       port: config.port,
       maxEnvironments: config.maxEnvironments,
+      stdio: 'pipe',
+      onOutput,
+      localEndpoints: { [METRICS_PATH]: () => ({ api: metrics.summary(), proxy: proxy?.metrics() ?? null }) },
       log: proxy ? withProxyCounters(log, () => proxy.metrics()) : log,
     });
   } catch (error) {
@@ -243,6 +252,7 @@ export async function startLocalStack(config: StackConfig, log: StackLog, shell:
   return {
     info,
     proxy,
+    apiMetrics: () => metrics.summary(),
     stop: () =>
       (stopping ??= (async () => {
         removeStackFile(config.stackFile, process.pid);
