@@ -151,7 +151,9 @@ describe('loadMigrateConfig', () => {
   const migrate = { ...valid, DB_SECRET_ID: 'serverless-app-rds-secret', DB_APP_SECRET_ID: 'serverless-app-rds-app-secret' };
 
   it('reads the api\'s variables, the app user\'s secret and the retry budget', () => {
-    expect(loadMigrateConfig(migrate)).toEqual({ ...loadConfig(migrate), appSecretId: 'serverless-app-rds-app-secret', retryBudgetMs: 200_000 });
+    const { stage: _stage, tracing: _tracing, ...database } = loadConfig(migrate);
+    expect(loadMigrateConfig(migrate)).toEqual({ ...database, appSecretId: 'serverless-app-rds-app-secret', retryBudgetMs: 200_000 });
+    expect(loadMigrateConfig({ ...migrate, STAGE: undefined })).toEqual(loadMigrateConfig(migrate)); // the runner emits no metrics
     expect(loadMigrateConfig({ ...migrate, MIGRATE_RETRY_BUDGET_MS: '720000' }).retryBudgetMs).toBe(720_000);
   });
 

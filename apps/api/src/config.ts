@@ -31,6 +31,9 @@ export interface ApiConfig {
   tracing: 'on' | 'off';
 }
 
+/** The settings the migration runner shares with the api: how to reach the database. */
+type DatabaseSettings = Omit<ApiConfig, 'stage' | 'tracing'>;
+
 /** A missing or malformed environment variable; the message names it. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -144,6 +147,11 @@ const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1)$/;
  * const config = loadConfig(); // throws ConfigError('DB_HOST is required but not set')
  */
 export function loadConfig(env: Env = process.env): ApiConfig {
+  return { ...databaseSettings(env), stage: stage(env), tracing: oneOf(env, 'TRACING', ['on', 'off'] as const, 'off') };
+}
+
+/** What the api and the migration runner both read: everything but the api's observability settings. */
+function databaseSettings(env: Env): DatabaseSettings {
   const dbHost = required(env, 'DB_HOST');
   const loopback = LOOPBACK.test(dbHost);
   const dbTls = oneOf(env, 'DB_TLS', ['verify', 'off'] as const, loopback ? 'off' : 'verify');
@@ -166,13 +174,11 @@ export function loadConfig(env: Env = process.env): ApiConfig {
     secretCacheTtlMs: integer(env, 'SECRET_CACHE_TTL_MS', 900_000, 1_000, 86_400_000),
     iamAuth: iam ? { username: required(env, 'DB_USER'), region: required(env, 'AWS_REGION') } : undefined,
     pinning: pinningMode(env),
-    stage: stage(env),
-    tracing: oneOf(env, 'TRACING', ['on', 'off'] as const, 'off'),
   };
 }
 
-/** The deploy-time migration runner's configuration: the api's, plus the app user it keeps in sync. */
-export interface MigrateConfig extends ApiConfig {
+/** The deploy-time migration runner's configuration: the api's database settings, plus the app user it keeps in sync. */
+export interface MigrateConfig extends DatabaseSettings {
   /** Name or ARN of the app user's secret; `secretId` (`DB_SECRET_ID`) is then the administrator's. */
   appSecretId: string;
   /** How long a database that cannot be reached yet is waited for (a fresh proxy's target), in ms. */
@@ -183,15 +189,15 @@ export interface MigrateConfig extends ApiConfig {
 export const MAX_RETRY_BUDGET_MS = 13 * 60_000;
 
 /**
- * Reads the migration runner's configuration: everything {@link loadConfig} reads — `DB_SECRET_ID` naming the
- * administrator's secret, which it connects with — plus `DB_APP_SECRET_ID` (required: the app user's secret,
+ * Reads the migration runner's configuration: what {@link loadConfig} reads but `STAGE` and `TRACING` (it emits
+ * no metrics) — `DB_SECRET_ID` naming the administrator's secret, which it connects with — plus `DB_APP_SECRET_ID` (required: the app user's secret,
  * whose user it creates and keeps in sync) and `MIGRATE_RETRY_BUDGET_MS` (200000, at most 780000).
  *
  * @example
  * const config = loadMigrateConfig(); // throws ConfigError('DB_APP_SECRET_ID is required but not set')
  */
 export function loadMigrateConfig(env: Env = process.env): MigrateConfig {
-  const config = loadConfig(env);
+  const config = databaseSettings(env);
   const appSecretId = required(env, 'DB_APP_SECRET_ID');
   if (appSecretId === config.secretId) throw new ConfigError('DB_APP_SECRET_ID', 'must name the app user\'s secret, not the administrator\'s DB_SECRET_ID');
   return { ...config, appSecretId, retryBudgetMs: integer(env, 'MIGRATE_RETRY_BUDGET_MS', 200_000, 0, MAX_RETRY_BUDGET_MS) };

@@ -18,7 +18,7 @@ import { loadInstrument } from './observability/tracing';
  * @example
  * connectionOptions({ host, database, iamAuth: iamAuthFor(config) });
  */
-export function iamAuthFor(config: ApiConfig): IamAuthOptions | undefined {
+export function iamAuthFor(config: Pick<ApiConfig, 'iamAuth' | 'dbHost' | 'dbPort'>): IamAuthOptions | undefined {
   if (!config.iamAuth) return undefined;
   const { username, region } = config.iamAuth;
   return { username, tokens: rdsIamTokenSource({ hostname: config.dbHost, port: config.dbPort, username, region }) };

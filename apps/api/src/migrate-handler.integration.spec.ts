@@ -37,7 +37,7 @@ afterAll(async () => {
   await backend?.stop();
 });
 
-const env = (extra: Record<string, string> = {}) => ({ ...backend.env(), DB_SECRET_ID: ADMIN_SECRET, DB_APP_SECRET_ID: APP_SECRET, NODE_ENV: 'test', STAGE: 'local', ...extra });
+const env = (extra: Record<string, string> = {}) => ({ ...backend.env(), DB_SECRET_ID: ADMIN_SECRET, DB_APP_SECRET_ID: APP_SECRET, NODE_ENV: 'test', ...extra });
 const migrator = (extra: Record<string, string> = {}) => createMigrateHandler({ config: loadMigrateConfig(env(extra)), migrationsDir: MIGRATIONS_DIR });
 
 const putAppPassword = async (password: string, stage?: 'AWSPENDING') => {
