@@ -3,4 +3,5 @@ module.exports = {
   displayName: 'api',
   preset: '../../jest.preset.js',
   coverageDirectory: '../../coverage/apps/api',
+  setupFiles: ['<rootDir>/jest.setup.js'],
 };

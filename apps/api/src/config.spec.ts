@@ -8,6 +8,7 @@ const valid = {
   DB_SECRET_ID: 'serverless-app-rds-secret',
   DB_HOST: 'serverless-app-rds-proxy.proxy-abc.us-east-1.rds.amazonaws.com',
   DB_NAME: 'app',
+  STAGE: 'dev',
 };
 
 describe('loadConfig', () => {
@@ -23,7 +24,13 @@ describe('loadConfig', () => {
       secretCacheTtlMs: 900_000,
       iamAuth: undefined,
       pinning: 'warn',
+      stage: 'dev',
+      tracing: 'off',
     });
+  });
+
+  it('reads the stage and turns tracing on', () => {
+    expect(loadConfig({ ...valid, STAGE: 'prod_eu-1', TRACING: 'on' })).toMatchObject({ stage: 'prod_eu-1', tracing: 'on' });
   });
 
   it('turns the pinning guard off in production', () => {
@@ -55,6 +62,12 @@ describe('loadConfig', () => {
     [{ ...valid, SECRET_CACHE_TTL_MS: '10' }, 'SECRET_CACHE_TTL_MS must be a whole number between 1000 and 86400000, got "10"'],
     [{ ...valid, SECRET_CACHE_TTL_MS: '1e6' }, 'SECRET_CACHE_TTL_MS must be a whole number'],
     [{ ...valid, DB_IAM_AUTH: 'yes' }, 'DB_IAM_AUTH must be one of true, false'],
+    [{ ...valid, STAGE: undefined }, 'STAGE is required but not set'],
+    [{ ...valid, STAGE: ' ' }, 'STAGE is required but not set'],
+    [{ ...valid, STAGE: 'dev stage' }, 'STAGE must be 1-64 letters, digits, hyphens or underscores, got "dev stage"'],
+    [{ ...valid, STAGE: 'prod/eu' }, 'STAGE must be 1-64 letters'],
+    [{ ...valid, STAGE: 'x'.repeat(65) }, 'STAGE must be 1-64 letters'],
+    [{ ...valid, TRACING: 'true' }, 'TRACING must be one of on, off, got "true"'],
     [{ ...valid, DB_PINNING_GUARD: 'loud' }, 'DB_PINNING_GUARD'],
     [{ ...valid, DB_IAM_AUTH: 'true', AWS_REGION: 'eu-west-1' }, 'DB_USER is required but not set'],
     [{ ...valid, DB_IAM_AUTH: 'true', DB_USER: 'app' }, 'AWS_REGION is required but not set'],
@@ -138,7 +151,9 @@ describe('loadMigrateConfig', () => {
   const migrate = { ...valid, DB_SECRET_ID: 'serverless-app-rds-secret', DB_APP_SECRET_ID: 'serverless-app-rds-app-secret' };
 
   it('reads the api\'s variables, the app user\'s secret and the retry budget', () => {
-    expect(loadMigrateConfig(migrate)).toEqual({ ...loadConfig(migrate), appSecretId: 'serverless-app-rds-app-secret', retryBudgetMs: 200_000 });
+    const { stage: _stage, tracing: _tracing, ...database } = loadConfig(migrate);
+    expect(loadMigrateConfig(migrate)).toEqual({ ...database, appSecretId: 'serverless-app-rds-app-secret', retryBudgetMs: 200_000 });
+    expect(loadMigrateConfig({ ...migrate, STAGE: undefined })).toEqual(loadMigrateConfig(migrate)); // the runner emits no metrics
     expect(loadMigrateConfig({ ...migrate, MIGRATE_RETRY_BUDGET_MS: '720000' }).retryBudgetMs).toBe(720_000);
   });
 

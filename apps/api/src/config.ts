@@ -25,7 +25,14 @@ export interface ApiConfig {
   iamAuth: { username: string; region: string } | undefined;
   /** RDS Proxy pinning guard mode: from `DB_PINNING_GUARD`, else `off` when `NODE_ENV=production`, `warn` elsewhere. */
   pinning: PinningMode;
+  /** The deployment stage (`STAGE`: `dev`, `prod`, `local` ...): the `stage` dimension of every metric. */
+  stage: string;
+  /** X-Ray subsegments per database statement kind (`TRACING=on`); the tracer is not even loaded when off. */
+  tracing: 'on' | 'off';
 }
+
+/** The settings the migration runner shares with the api: how to reach the database. */
+type DatabaseSettings = Omit<ApiConfig, 'stage' | 'tracing'>;
 
 /** A missing or malformed environment variable; the message names it. */
 export class ConfigError extends Error {
@@ -108,6 +115,15 @@ function tlsCaFile(env: Env, dbTls: 'verify' | 'off'): string[] | undefined {
   return certificates;
 }
 
+const STAGE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The stage name: required, a metric dimension value, so a short name with no spaces or punctuation. */
+function stage(env: Env): string {
+  const value = required(env, 'STAGE');
+  if (!STAGE_NAME.test(value)) throw new ConfigError('STAGE', `must be 1-64 letters, digits, hyphens or underscores, got "${value.slice(0, 64)}"`);
+  return value;
+}
+
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1)$/;
 
 /**
@@ -123,12 +139,19 @@ const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1)$/;
  * `DB_USER` and `AWS_REGION` are required), `DB_TLS_CA_FILE` (unset: the
  * Amazon Trust Services roots that RDS Proxy's certificates chain to; set, with
  * `DB_TLS=verify` only, to a PEM file of the CA to trust instead — the local
- * RDS Proxy's — read and checked here).
+ * RDS Proxy's — read and checked here), `STAGE` (required: the `stage` dimension of the
+ * api's metrics, e.g. `dev`, `prod`, `local`), `TRACING` (`off`; `on` loads the X-Ray tracer and
+ * records a subsegment per database statement kind).
  *
  * @example
  * const config = loadConfig(); // throws ConfigError('DB_HOST is required but not set')
  */
 export function loadConfig(env: Env = process.env): ApiConfig {
+  return { ...databaseSettings(env), stage: stage(env), tracing: oneOf(env, 'TRACING', ['on', 'off'] as const, 'off') };
+}
+
+/** What the api and the migration runner both read: everything but the api's observability settings. */
+function databaseSettings(env: Env): DatabaseSettings {
   const dbHost = required(env, 'DB_HOST');
   const loopback = LOOPBACK.test(dbHost);
   const dbTls = oneOf(env, 'DB_TLS', ['verify', 'off'] as const, loopback ? 'off' : 'verify');
@@ -154,8 +177,8 @@ export function loadConfig(env: Env = process.env): ApiConfig {
   };
 }
 
-/** The deploy-time migration runner's configuration: the api's, plus the app user it keeps in sync. */
-export interface MigrateConfig extends ApiConfig {
+/** The deploy-time migration runner's configuration: the api's database settings, plus the app user it keeps in sync. */
+export interface MigrateConfig extends DatabaseSettings {
   /** Name or ARN of the app user's secret; `secretId` (`DB_SECRET_ID`) is then the administrator's. */
   appSecretId: string;
   /** How long a database that cannot be reached yet is waited for (a fresh proxy's target), in ms. */
@@ -166,15 +189,15 @@ export interface MigrateConfig extends ApiConfig {
 export const MAX_RETRY_BUDGET_MS = 13 * 60_000;
 
 /**
- * Reads the migration runner's configuration: everything {@link loadConfig} reads — `DB_SECRET_ID` naming the
- * administrator's secret, which it connects with — plus `DB_APP_SECRET_ID` (required: the app user's secret,
+ * Reads the migration runner's configuration: what {@link loadConfig} reads but `STAGE` and `TRACING` (it emits
+ * no metrics) — `DB_SECRET_ID` naming the administrator's secret, which it connects with — plus `DB_APP_SECRET_ID` (required: the app user's secret,
  * whose user it creates and keeps in sync) and `MIGRATE_RETRY_BUDGET_MS` (200000, at most 780000).
  *
  * @example
  * const config = loadMigrateConfig(); // throws ConfigError('DB_APP_SECRET_ID is required but not set')
  */
 export function loadMigrateConfig(env: Env = process.env): MigrateConfig {
-  const config = loadConfig(env);
+  const config = databaseSettings(env);
   const appSecretId = required(env, 'DB_APP_SECRET_ID');
   if (appSecretId === config.secretId) throw new ConfigError('DB_APP_SECRET_ID', 'must name the app user\'s secret, not the administrator\'s DB_SECRET_ID');
   return { ...config, appSecretId, retryBudgetMs: integer(env, 'MIGRATE_RETRY_BUDGET_MS', 200_000, 0, MAX_RETRY_BUDGET_MS) };

@@ -9,6 +9,7 @@ import {
   type TlsOption,
 } from '@serverless-app/db';
 import type { ApiConfig } from './config';
+import { loadInstrument } from './observability/tracing';
 
 /**
  * IAM database authentication for the configured user, when enabled: tokens
@@ -17,7 +18,7 @@ import type { ApiConfig } from './config';
  * @example
  * connectionOptions({ host, database, iamAuth: iamAuthFor(config) });
  */
-export function iamAuthFor(config: ApiConfig): IamAuthOptions | undefined {
+export function iamAuthFor(config: Pick<ApiConfig, 'iamAuth' | 'dbHost' | 'dbPort'>): IamAuthOptions | undefined {
   if (!config.iamAuth) return undefined;
   const { username, region } = config.iamAuth;
   return { username, tokens: rdsIamTokenSource({ hostname: config.dbHost, port: config.dbPort, username, region }) };
@@ -36,7 +37,8 @@ export function tlsFor(config: Pick<ApiConfig, 'dbTls' | 'dbTlsCa'>): TlsOption 
 
 /**
  * The database client for this execution environment, made on first use and
- * shared by every invocation after it.
+ * shared by every invocation after it; with `TRACING=on`, its statements in
+ * X-Ray subsegments (the tracer starts loading now, at init).
  *
  * @example
  * const getDb = databaseFor(config, credentials, logger);
@@ -44,7 +46,8 @@ export function tlsFor(config: Pick<ApiConfig, 'dbTls' | 'dbTlsCa'>): TlsOption 
  */
 export function databaseFor(config: ApiConfig, credentials: CredentialsProvider, logger: DbClientLogger): () => Promise<DbClient> {
   const iamAuth = iamAuthFor(config);
-  return lazyDbClient(() =>
+  const instrument = loadInstrument(config.tracing, logger);
+  return lazyDbClient(async () =>
     createDbClient({
       host: config.dbHost,
       port: config.dbPort,
@@ -54,6 +57,7 @@ export function databaseFor(config: ApiConfig, credentials: CredentialsProvider,
       pinning: config.pinning,
       logger,
       ...(iamAuth ? { iamAuth } : {}),
+      instrument: await instrument,
     }),
   );
 }

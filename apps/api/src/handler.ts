@@ -12,6 +12,8 @@ import { httpErrorHandler } from './http/error-handler';
 import type { HttpResponse } from './http/response';
 import type { Feature, HttpEvent, RouteManifestEntry } from './http/route';
 import { createRouter } from './http/router';
+import { apiMetrics } from './observability/api-metrics';
+import { clientStats } from './observability/client-stats';
 import { routeManifest, routesOf } from './route-table';
 
 /** What {@link createHandler} needs; tests pass their own logger or features. */
@@ -30,11 +32,11 @@ export type ApiHandler = ((event: HttpEvent, context: Context) => Promise<HttpRe
 };
 
 /**
- * Builds the Lambda handler: Powertools logging with the request id as
- * correlation id, `context.db()` for the routes (bounded by the invocation's
- * remaining time), the router over every feature's routes, and one error
- * middleware that maps every error to the HTTP contract. Call once per
- * execution environment.
+ * Builds the Lambda handler: the api's metrics (EMF, once per invocation),
+ * Powertools logging with the request id as correlation id, `context.db()`
+ * for the routes (bounded by the invocation's remaining time), the router
+ * over every feature's routes, and one error middleware that maps every error
+ * to the HTTP contract. Call once per execution environment.
  *
  * The DB secret is fetched here, during init, and cached; no request waits on
  * Secrets Manager once it is in hand (libs/db's `secretsManagerCredentials`:
@@ -53,6 +55,7 @@ export function createHandler(options: HandlerOptions): ApiHandler {
   const getDb = databaseFor(config, secret, logger);
 
   const handler = middy<HttpEvent, HttpResponse>(createRouter(routesOf(features)))
+    .use(apiMetrics({ stage: config.stage, routes: routeManifest(features), db: clientStats(getDb), secret: () => secret.stats() }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(correlationId(logger))
     .use(databaseContext(getDb))

@@ -51,7 +51,7 @@ it('refreshes once for a password that stays wrong, then answers 1045s at once d
   expect(later.every((e) => e instanceof DatabaseAuthError)).toBe(true);
   // One refresh round for the whole burst: AWSCURRENT once, AWSPENDING once.
   expect(calls).toMatchObject({ refresh: 1, pending: 1 });
-  expect(db.stats()).toMatchObject({ credentialRefreshes: 1, authFailuresShortCircuited: 10 });
+  expect(db.stats()).toMatchObject({ credentialRefreshes: 1, credentialRefreshFailures: 1, authFailuresShortCircuited: 10 });
   expect(capture.text()).not.toContain(wrong.password);
 });
 
@@ -78,7 +78,7 @@ it('recovers as soon as the refreshed credentials work', async () => {
   db = clientWith(provider, 60_000);
 
   await expect(db.query('SELECT 5 AS v')).resolves.toEqual([{ v: 5 }]);
-  expect(db.stats()).toMatchObject({ credentialRefreshes: 1, authFailuresShortCircuited: 0 });
+  expect(db.stats()).toMatchObject({ credentialRefreshes: 1, credentialRefreshFailures: 0, authFailuresShortCircuited: 0 });
 });
 
 it('answers unavailable (not an auth error) when the credentials cannot be refreshed', async () => {
@@ -94,4 +94,5 @@ it('answers unavailable (not an auth error) when the credentials cannot be refre
 
   expect(error).toBeInstanceOf(DatabaseUnavailableError);
   expect(error).toMatchObject({ reason: 'credentials' });
+  expect(db.stats()).toMatchObject({ credentialRefreshes: 1, credentialRefreshFailures: 1 });
 });

@@ -17,10 +17,12 @@ describe('createDbClient options', () => {
       pool: { open: 0, idle: 0, waiting: 0, limit: 2 },
       retries: 0,
       credentialRefreshes: 0,
+      credentialRefreshFailures: 0,
       authFailuresShortCircuited: 0,
       staleConnectionsReplaced: 0,
       readsReplayed: 0,
       outcomeUnknown: 0,
+      poolWaitMs: 0,
       pinningWarnings: 0,
     });
     await db.close();
@@ -37,6 +39,7 @@ describe('createDbClient options', () => {
     ['zero statement timeout', { statementTimeoutMs: 0 }, 'statementTimeoutMs must be an integer ≥ 1'],
     ['zero attempts', { retry: { maxAttempts: 0 } }, 'retry.maxAttempts must be at least 1'],
     ['unknown server time limit', { serverTimeLimit: 'on' as never }, "serverTimeLimit must be 'auto' or 'off'"],
+    ['an instrument that is no function', { instrument: {} as never }, 'instrument must be a function'],
     ['negative auth cool-down', { authFailureCooldownMs: -1 }, 'authFailureCooldownMs must be an integer ≥ 0'],
     ['IAM without TLS', { host: '127.0.0.1', iamAuth: { username: 'app', tokens } }, 'iamAuth requires TLS'],
     ['IAM without a user', { iamAuth: { username: '', tokens } }, 'iamAuth needs a username and a token source'],

@@ -100,6 +100,25 @@ describe('query and run', () => {
     expect(db.stats().pool).toMatchObject({ limit: 2, waiting: 0 });
   });
 
+  it('adds the time callers waited for a busy pool to poolWaitMs', async () => {
+    const single = clientFor(server, { pool: { connectionLimit: 1 } });
+    try {
+      await single.query('SELECT 1'); // the connection is open: later waits are for the pool alone
+      const before = single.stats().poolWaitMs;
+      const holding = single.transaction(() => new Promise((resolve) => setTimeout(resolve, 300)));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+
+      await single.query('SELECT 1');
+      await holding;
+
+      const waited = single.stats().poolWaitMs - before;
+      expect(waited).toBeGreaterThan(200);
+      expect(waited).toBeLessThan(3_000);
+    } finally {
+      await single.close();
+    }
+  });
+
   it('rejects use after close', async () => {
     await db.close();
 

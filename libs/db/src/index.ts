@@ -10,6 +10,7 @@ export {
   lazyDbClient,
   type PoolOptions,
   type Queryable,
+  type StatementInstrument,
   type StatementOptions,
   type TransactionOptions,
   type WriteResult,
@@ -28,6 +29,7 @@ export {
 } from './errors';
 export { classify, driverInfo, type FailureKind } from './classify';
 export type { DbClientLogger } from './logger';
+export type { InstrumentedKind } from './statement-kind';
 export type { TlsOption } from './tls';
 export type { RetryOptions } from './retry';
 export { type IamAuthOptions, type IamTokenSource, rdsIamTokenSource } from './iam-auth';

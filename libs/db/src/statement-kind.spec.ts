@@ -1,4 +1,4 @@
-import { isReplayableRead } from './statement-kind';
+import { isReplayableRead, statementKind } from './statement-kind';
 
 describe('isReplayableRead', () => {
   it.each([
@@ -28,5 +28,21 @@ describe('isReplayableRead', () => {
     '',
   ])('does not replay %p', (sql) => {
     expect(isReplayableRead(sql)).toBe(false);
+  });
+});
+
+describe('statementKind', () => {
+  it.each([
+    ['SELECT NOW()', 'select'],
+    ['/* list */ (select 1) UNION (SELECT 2)', 'select'],
+    ['-- note\nINSERT INTO items (name) VALUES (?)', 'insert'],
+    ['REPLACE INTO items (id, name) VALUES (?, ?)', 'insert'],
+    ['  update items SET name = ?', 'update'],
+    ['DELETE FROM items WHERE id = ?', 'delete'],
+    ['SHOW TABLES', 'other'],
+    ['CREATE TABLE t (id INT)', 'other'],
+    ['', 'other'],
+  ])('%p is %p', (sql, kind) => {
+    expect(statementKind(sql)).toBe(kind);
   });
 });

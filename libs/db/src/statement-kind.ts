@@ -19,3 +19,20 @@ export function isReplayableRead(sql: string): boolean {
   const verb = /^\(*\s*([A-Za-z]+)/.exec(body)?.[1]?.toUpperCase();
   return verb !== undefined && READ_VERBS.has(verb) && !SIDE_EFFECTS.test(body);
 }
+
+/** What an `instrument` hook is told about the work it wraps: its kind, never the statement or its values. */
+export type InstrumentedKind = 'select' | 'insert' | 'update' | 'delete' | 'transaction' | 'other';
+
+const KINDS: Readonly<Record<string, InstrumentedKind>> = { SELECT: 'select', INSERT: 'insert', REPLACE: 'insert', UPDATE: 'update', DELETE: 'delete' };
+
+/**
+ * The kind of a statement by its first keyword: `select`, `insert` (also `REPLACE`), `update`, `delete`,
+ * else `other` (DDL, `SHOW`, `SET` ...).
+ *
+ * @example
+ * statementKind('select * from items where id = ?'); // 'select'
+ */
+export function statementKind(sql: string): InstrumentedKind {
+  const verb = /^\(*\s*([A-Za-z]+)/.exec(sql.replace(LEADING_NOISE, ''))?.[1]?.toUpperCase();
+  return (verb !== undefined && KINDS[verb]) || 'other';
+}

@@ -34,7 +34,14 @@ async function coldStart(env: Record<string, string>): Promise<{ init: number; f
       .catch((e) => { process.stderr.write(String(e)); process.exit(1); });`;
   // Asynchronously: the local Secrets Manager endpoint the child calls runs in this process.
   const { stdout } = await promisify(execFile)(process.execPath, ['--no-warnings', '-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' });
-  return JSON.parse(stdout) as { init: number; first: number };
+  return JSON.parse(stdout.slice(stdout.lastIndexOf('\n') + 1)) as { init: number; first: number }; // after the api's EMF lines
+}
+
+/** Drops the api's EMF lines (two per request) from this process's stdout, so the tables stay readable; they are still built and written. */
+function withoutEmfLines(): void {
+  const write = process.stdout.write.bind(process.stdout) as (chunk: string | Uint8Array, ...rest: unknown[]) => boolean;
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) =>
+    typeof chunk === 'string' && chunk.startsWith('{"_aws"') ? true : write(chunk, ...rest)) as typeof process.stdout.write;
 }
 const root = join(__dirname, '../../..');
 
@@ -46,8 +53,9 @@ async function main(): Promise<void> {
     migrate: (app) => migrate({ connection: app, migrations: loadMigrations(join(root, 'apps/api/migrations')) }),
   });
   try {
+    withoutEmfLines();
     Object.assign(process.env, backend.secrets.env());
-    const handler = createHandler({ config: loadConfig({ ...backend.env(), NODE_ENV: 'production', LOG_LEVEL: 'ERROR' }) });
+    const handler = createHandler({ config: loadConfig({ ...backend.env(), NODE_ENV: 'production', LOG_LEVEL: 'ERROR', STAGE: 'bench' }) });
     const workshop = workshopHandler({ secretId: backend.secretId, host: backend.db.host, port: backend.db.port, database: backend.db.database });
     const ours = () => handler(restApiEvent({ path: '/' }), lambdaContext());
 
@@ -75,7 +83,7 @@ async function main(): Promise<void> {
     out(`RSS after the run: ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB`);
     if (existsSync(BUNDLE)) {
       const runs: Array<{ init: number; first: number }> = [];
-      for (let i = 0; i < COLD_STARTS; i++) runs.push(await coldStart({ ...backend.env(), NODE_ENV: 'production', LOG_LEVEL: 'ERROR' }));
+      for (let i = 0; i < COLD_STARTS; i++) runs.push(await coldStart({ ...backend.env(), NODE_ENV: 'production', LOG_LEVEL: 'ERROR', STAGE: 'bench' }));
       const init = summarise(runs.map((r) => r.init));
       const first = summarise(runs.map((r) => r.first));
       out(`cold start of dist/apps/api/main.js (${COLD_STARTS} fresh processes): init p50 ${init.p50.toFixed(0)} ms, first GET / p50 ${first.p50.toFixed(0)} ms`);

@@ -34,6 +34,8 @@ export interface ApiServerOptions {
   /** Where the environments write: the terminal (`inherit`) or `onOutput`. @default 'inherit' */
   stdio?: 'inherit' | 'pipe';
   onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+  /** Local-only JSON endpoints of the gateway, outside the stage (`/__metrics`). @default {} */
+  localEndpoints?: Readonly<Record<string, () => unknown>>;
   log: StackLog;
 }
 
@@ -172,6 +174,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       ...(options.credentials && options.credentials.length > 0 ? { iam: { credentials: options.credentials, region } } : {}),
       logger: { error: (message, ...attributes) => log.error(`gateway: ${message}`, ...attributes) },
       onRequest: (record) => log.request(requestLine(record)),
+      ...(options.localEndpoints ? { localEndpoints: options.localEndpoints } : {}),
     });
 
     unsubscribe = bundler.subscribe((outcome) => {

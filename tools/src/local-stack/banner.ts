@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { METRICS_PATH } from './api-metrics';
 import { curlUser } from './local-credentials';
 import type { StackInfo } from './stack-file';
 
@@ -12,6 +13,9 @@ import type { StackInfo } from './stack-file';
 export function signedCurl(info: Pick<StackInfo, 'region' | 'credentials'>, rest: string): string {
   return `curl --aws-sigv4 "aws:amz:${info.region}:execute-api" --user "${curlUser(info.credentials)}" ${rest}`;
 }
+
+/** The gateway's `/__metrics`, at the root of the API's origin (outside the stage). */
+export const metricsUrl = (info: Pick<StackInfo, 'apiUrl'>): string => `${new URL(info.apiUrl).origin}${METRICS_PATH}`;
 
 /** The banner's rows about the local RDS Proxy: where the api connects and how to watch it, or that it is off. */
 function proxyRows(info: StackInfo, shown: (file: string) => string): Array<[string, string]> {
@@ -44,6 +48,7 @@ export function banner(info: StackInfo, where: { workspaceRoot: string; stackFil
     ['Secrets Manager', `${info.secretsManagerEndpoint} (region ${info.region})`],
     ['Secret id', info.secretId],
     ...proxyRows(info, shown),
+    ['Api metrics', `${metricsUrl(info)} (the api's EMF metrics summed, and the proxy's counters; a summary on Ctrl-C)`],
     ['Database admin', info.dbAdminUrl],
     ['Database', `${info.dbName}, app user ${info.dbAppUser}; ${database}`],
     ['Stack file', shown(where.stackFile)],
@@ -59,6 +64,7 @@ export function banner(info: StackInfo, where: { workspaceRoot: string; stackFil
     `        ${signedCurl(info, `-X POST ${info.apiUrl}/items -H 'content-type: application/json' -d '{"name":"first"}'`)}`,
     `        ${signedCurl(info, `${info.apiUrl}/items`)}`,
     ...(info.proxyMetricsUrl ? [`        curl ${info.proxyMetricsUrl}`] : []),
+    `        curl ${metricsUrl(info)}`,
     '',
     '',
   ].join('\n');

@@ -150,6 +150,20 @@ describe('npm start (the local stack, end to end)', () => {
     await eventually(() => stack.output().includes('[gateway] GET /dev/nope → 404')); // written just after the response
   });
 
+  it('serves the api\'s metrics, summed from its EMF lines, and the proxy\'s counters at /__metrics; no EMF line reaches the terminal', async () => {
+    await fetch(`${info.apiUrl}/`);
+    const response = await fetch(`${new URL(info.apiUrl).origin}/__metrics`);
+    const { api, proxy } = (await response.json()) as { api: { totals: Record<string, number>; requestsByRoute: Record<string, Record<string, number>> }; proxy: Record<string, number> };
+
+    expect(response.status).toBe(200);
+    expect(api.totals['Requests']).toBeGreaterThanOrEqual(5); // the requests of the tests above that reached the function
+    expect(api.totals['ColdStart']).toBeGreaterThanOrEqual(1);
+    expect(api.requestsByRoute['GET /']?.['2xx']).toBeGreaterThanOrEqual(3);
+    expect(api.requestsByRoute['other']?.['4xx']).toBeGreaterThanOrEqual(1); // GET /nope
+    expect(proxy['QueryRequests']).toBeGreaterThan(0);
+    expect(stack.output()).not.toContain('"_aws"');
+  });
+
   it('stops everything on SIGINT and exits 0: no stack file, database process, temp dir, bundle, environment or proxy left', async () => {
     child.kill('SIGINT');
     const { code, signal } = await exit;
@@ -166,5 +180,6 @@ describe('npm start (the local stack, end to end)', () => {
     expect(await listening(info.proxyPort as number)).toBe(false);
     expect(await listening(Number(new URL(info.proxyMetricsUrl as string).port))).toBe(false);
     expect(stack.output()).toContain('[local-stack] stopped');
+    expect(stack.output()).toMatch(/\[local-stack\] api metrics: Requests \d+ \(GET \/ 2xx \d+/);
   }, 60_000);
 });

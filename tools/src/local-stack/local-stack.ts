@@ -4,6 +4,7 @@ import type { BackendProxy } from '@serverless-app/local-rds-proxy';
 import { isAlive, type LocalBackend, startLocalBackend } from '@serverless-app/testing';
 import { readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { type ApiMetricsSummary, apiMetricsCollector, METRICS_PATH } from './api-metrics';
 import { type ApiServer, startApiServer } from './api-server';
 import { startBundler } from './bundler';
 import { generateLocalCredentials } from './local-credentials';
@@ -13,7 +14,7 @@ import type { StackLog } from './stack-log';
 import { proxyDirFor, startStackProxy, withProxyCounters } from './stack-proxy';
 
 /** The api's variables that may be set in the shell and are passed on to the function. */
-const PASSED_THROUGH = ['SECRET_CACHE_TTL_MS', 'DB_PINNING_GUARD'];
+const PASSED_THROUGH = ['SECRET_CACHE_TTL_MS', 'DB_PINNING_GUARD', 'TRACING'];
 
 /**
  * A running local stack.
@@ -27,6 +28,8 @@ export interface LocalStack {
   readonly info: StackInfo;
   /** The local RDS Proxy between the api and the database; `undefined` with `LOCAL_RDS_PROXY=off`. */
   readonly proxy: BackendProxy['proxy'] | undefined;
+  /** The api's metrics so far, summed from its environments' EMF lines (also at the gateway's `/__metrics`). */
+  apiMetrics(): ApiMetricsSummary;
   /** Stops the gateway, the environments, esbuild, the proxy, the database and Secrets Manager; deletes the stack file. Idempotent. */
   stop(): Promise<void>;
   /** What can be done synchronously on a forced exit: kill the environments, delete the bundles, the proxy's certificates and the stack file. */
@@ -97,6 +100,7 @@ export function functionEnvironment(backendEnv: Record<string, string>, shell: R
     ...backendEnv,
     NODE_ENV: 'development',
     LOG_LEVEL: logLevel,
+    STAGE: 'local',
   };
 }
 
@@ -188,6 +192,9 @@ export async function startLocalStack(config: StackConfig, log: StackLog, shell:
     return [...proxyClosed, ...(await Promise.allSettled([backend.stop()]))];
   };
 
+  // The environments' EMF lines are read into the api's metrics, not printed; everything else passes through.
+  const metrics = apiMetricsCollector();
+  const onOutput = (chunk: string, stream: 'stdout' | 'stderr') => (stream === 'stdout' ? process.stdout.write(metrics.feed(chunk)) : process.stderr.write(chunk));
   let api: ApiServer;
   try {
     api = await startApiServer({
@@ -199,6 +206,9 @@ export async function startLocalStack(config: StackConfig, log: StackLog, shell:
       host: config.host,
       port: config.port,
       maxEnvironments: config.maxEnvironments,
+      stdio: 'pipe',
+      onOutput,
+      localEndpoints: { [METRICS_PATH]: () => ({ api: metrics.summary(), proxy: proxy?.metrics() ?? null }) },
       log: proxy ? withProxyCounters(log, () => proxy.metrics()) : log,
     });
   } catch (error) {
@@ -242,6 +252,7 @@ export async function startLocalStack(config: StackConfig, log: StackLog, shell:
   return {
     info,
     proxy,
+    apiMetrics: () => metrics.summary(),
     stop: () =>
       (stopping ??= (async () => {
         removeStackFile(config.stackFile, process.pid);

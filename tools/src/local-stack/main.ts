@@ -3,6 +3,7 @@
  * streams the function's logs, rebuilds on change, and stops everything on Ctrl-C (twice: at once).
  */
 import { resolve } from 'node:path';
+import { apiMetricsLine } from './api-metrics';
 import { banner } from './banner';
 import { type LocalStack, removeBundleDir, removeProxyDir, startLocalStack } from './local-stack';
 import { checkDatabase, checkNode, checkPort, checkStackFile } from './prerequisites';
@@ -86,6 +87,7 @@ async function main(): Promise<number> {
     out(banner(stack.info, { workspaceRoot, stackFile: config.stackFile }));
     await stopSignal;
   }
+  log.info(apiMetricsLine(stack.apiMetrics()));
   try {
     await stack.stop();
   } catch (error) {

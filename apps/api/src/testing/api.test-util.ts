@@ -37,7 +37,7 @@ export function apiFor(backend: LocalBackend, env: Record<string, string> = {}, 
   // The SDK reads its endpoint and credentials from the process environment; `env` may point it elsewhere.
   const sdkEnv = Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('AWS_')));
   Object.assign(process.env, backend.secrets.env(), sdkEnv);
-  const config = loadConfig({ ...backend.env(), NODE_ENV: 'test', ...env });
+  const config = loadConfig({ ...backend.env(), NODE_ENV: 'test', STAGE: 'local', ...env });
   const logger = new Logger({ serviceName: 'serverless-app-api', logLevel: config.logLevel });
   const handler: ApiHandler = createHandler({ config, logger, ...options });
   const invoke = (options: HttpEventOptions = {}, context: LambdaContextOptions = {}) =>

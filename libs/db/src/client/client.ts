@@ -4,12 +4,13 @@ import { DatabaseError } from '../errors';
 import { type DbClientLogger, silentLogger } from '../logger';
 import { createPinningGuard, defaultPinningMode, type PinningGuard } from '../pinning';
 import { resolveRetryOptions } from '../retry';
+import { statementKind } from '../statement-kind';
 import { ConnectionSource, type Counters, newCounters } from './connections';
 import { AUTH_FAILURE_COOLDOWN_DEFAULT_MS, poolDriverOptions, STATEMENT_TIMEOUT_DEFAULT_MS, validateOptions } from './options';
 import { okPacketOf, rowsOf } from './results';
 import { StatementRunner } from './statements';
 import { runTransaction } from './transaction';
-import type { DbClient, DbClientOptions, DbClientStats, Queryable, StatementOptions, TransactionOptions, WriteResult } from './types';
+import type { DbClient, DbClientOptions, DbClientStats, Queryable, StatementInstrument, StatementOptions, TransactionOptions, WriteResult } from './types';
 
 class ProxyPoolClient implements DbClient {
   private readonly source: ConnectionSource;
@@ -18,6 +19,7 @@ class ProxyPoolClient implements DbClient {
   private readonly counters: Counters = newCounters();
   private readonly connectionLimit: number;
   private readonly logger: DbClientLogger;
+  private readonly instrument: StatementInstrument | undefined;
   private closed = false;
 
   constructor(options: DbClientOptions) {
@@ -25,6 +27,7 @@ class ProxyPoolClient implements DbClient {
     const retry = resolveRetryOptions(options.retry);
     const logger = options.logger ?? silentLogger;
     this.logger = logger;
+    this.instrument = options.instrument;
     const retryAfterSeconds = Math.max(1, Math.ceil(retry.maxDelayMs / 1000));
     this.connectionLimit = pool.connectionLimit;
     this.guard =
@@ -59,7 +62,10 @@ class ProxyPoolClient implements DbClient {
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     this.assertOpen();
-    return runTransaction({ source: this.source, runner: this.runner, logger: this.logger, checkPinning: (sql, params) => this.checkPinning(sql, params) }, fn, options);
+    const deps = { source: this.source, runner: this.runner, logger: this.logger, checkPinning: (sql: string, params: readonly unknown[]) => this.checkPinning(sql, params) };
+    const instrument = this.instrument;
+    if (!instrument) return runTransaction(deps, fn, options);
+    return instrument('transaction', () => runTransaction(deps, (tx) => fn(instrumented(tx, instrument)), options));
   }
 
   withDeadline(deadline: number): DbClient {
@@ -79,6 +85,7 @@ class ProxyPoolClient implements DbClient {
   private async statement(sql: string, params: readonly unknown[], options: StatementOptions): Promise<unknown> {
     this.assertOpen();
     this.checkPinning(sql, params);
+    if (this.instrument) return this.instrument(statementKind(sql), () => this.runner.execute(sql, params, options));
     return this.runner.execute(sql, params, options);
   }
 
@@ -91,6 +98,14 @@ class ProxyPoolClient implements DbClient {
   private assertOpen(): void {
     if (this.closed) throw new DatabaseError('the database client is closed');
   }
+}
+
+/** A transaction handle whose statements are wrapped by the instrument hook too. */
+function instrumented(tx: Queryable, instrument: StatementInstrument): Queryable {
+  return {
+    query: (sql, params, options) => instrument(statementKind(sql), () => tx.query(sql, params, options)),
+    run: (sql, params, options) => instrument(statementKind(sql), () => tx.run(sql, params, options)),
+  };
 }
 
 /** The client with a deadline on every call; a call's own earlier deadline still wins. */

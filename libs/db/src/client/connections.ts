@@ -20,10 +20,12 @@ export type Counters = Omit<DbClientStats, 'pool' | 'pinningWarnings'>;
 export const newCounters = (): Counters => ({
   retries: 0,
   credentialRefreshes: 0,
+  credentialRefreshFailures: 0,
   authFailuresShortCircuited: 0,
   staleConnectionsReplaced: 0,
   readsReplayed: 0,
   outcomeUnknown: 0,
+  poolWaitMs: 0,
 });
 
 /** Failures of getting a connection that are worth another attempt after a backoff. */
@@ -74,8 +76,10 @@ export class ConnectionSource {
       if (budget.expired) throw this.giveUp(undefined, 'busy', budget);
       const generation = await this.ensureGeneration(budget);
       let failure: unknown;
+      const asked = performance.now();
       try {
         const connection = await generation.acquire(budget.bound(pool.acquireTimeoutMs));
+        counters.poolWaitMs += performance.now() - asked;
         if (await this.isAlive(connection, budget)) return { connection, generation };
         generation.destroy(connection);
         counters.staleConnectionsReplaced++;
@@ -83,6 +87,7 @@ export class ConnectionSource {
         if (budget.takeFree('stale-connection', pool.connectionLimit)) continue;
         failure = Object.assign(new Error('pooled connections keep failing their liveness check'), { code: 'PROTOCOL_CONNECTION_LOST' });
       } catch (err) {
+        counters.poolWaitMs += performance.now() - asked;
         failure = err;
       }
       // Credentials were refreshed while we waited: use the new pool.
@@ -137,6 +142,7 @@ export class ConnectionSource {
       });
     }
     if (!budget.takeFree('refreshed-credentials', 1)) {
+      counters.credentialRefreshFailures++;
       this.authFailedUntil = this.now() + authFailureCooldownMs;
       this.settings.logger.error('database rejected the credentials, also after refreshing them', { cooldownMs: authFailureCooldownMs });
       throw new DatabaseAuthError('database rejected the credentials, also after refreshing them', { ...driverInfo(failure), cause: failure });
@@ -173,6 +179,7 @@ export class ConnectionSource {
         this.generation = Promise.resolve(next);
         rejected.retire();
       } catch (cause) {
+        counters.credentialRefreshFailures++;
         logger.error('could not refresh the database credentials', { error: cause instanceof Error ? cause.name : 'unknown' });
         throw cause instanceof DatabaseError
           ? cause

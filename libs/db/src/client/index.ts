@@ -6,6 +6,7 @@ export type {
   DbClientStats,
   PoolOptions,
   Queryable,
+  StatementInstrument,
   StatementOptions,
   TransactionOptions,
   WriteResult,

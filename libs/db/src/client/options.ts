@@ -36,6 +36,7 @@ export function validateOptions(options: DbClientOptions): Required<PoolOptions>
   if (options.iamAuth && (typeof options.iamAuth.username !== 'string' || options.iamAuth.username === '' || typeof options.iamAuth.tokens?.get !== 'function')) {
     throw new TypeError('iamAuth needs a username and a token source');
   }
+  if (options.instrument !== undefined && typeof options.instrument !== 'function') throw new TypeError('instrument must be a function');
   if (options.serverTimeLimit !== undefined && options.serverTimeLimit !== 'auto' && options.serverTimeLimit !== 'off') {
     throw new TypeError(`serverTimeLimit must be 'auto' or 'off', got ${String(options.serverTimeLimit)}`);
   }

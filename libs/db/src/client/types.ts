@@ -4,6 +4,7 @@ import type { IamAuthOptions } from '../iam-auth';
 import type { DbClientLogger } from '../logger';
 import type { PinningGuard, PinningMode } from '../pinning';
 import type { RetryOptions } from '../retry';
+import type { InstrumentedKind } from '../statement-kind';
 import type { TlsOption } from '../tls';
 
 /** Pool settings; the defaults suit a Lambda, which serves one request at a time. */
@@ -71,9 +72,24 @@ export interface DbClientOptions {
    */
   pinning?: PinningMode | PinningGuard;
   logger?: DbClientLogger;
+  /**
+   * Wraps each statement (retries and connection waits included) and each transaction, e.g. in a tracing
+   * subsegment. It is told the kind of work only — never the SQL text or its values — and must return what
+   * `run()` returns. Statements inside a transaction are wrapped too, within the transaction's call.
+   * @default none: statements run unwrapped
+   */
+  instrument?: StatementInstrument;
   /** Extra mysql2 connection options (advanced). `user`, `password` and `multipleStatements` are ignored. */
   driverOptions?: Omit<Mysql2PoolOptions, 'user' | 'password' | 'multipleStatements'>;
 }
+
+/**
+ * A hook around database work: called with the kind of work and a function that does it; returns its result.
+ *
+ * @example
+ * const instrument: StatementInstrument = (kind, run) => tracer.provider.captureAsyncFunc(`db.${kind}`, () => run());
+ */
+export type StatementInstrument = <T>(kind: InstrumentedKind, run: () => Promise<T>) => Promise<T>;
 
 /** Per-statement options. */
 export interface StatementOptions {
@@ -110,6 +126,8 @@ export interface DbClientStats {
   /** Attempts to get a connection that were retried after a failure. */
   retries: number;
   credentialRefreshes: number;
+  /** Credential refreshes that failed (the provider threw) or did not help (the server still answered 1045). */
+  credentialRefreshFailures: number;
   /** 1045s answered at once during the cool-down after a refresh that did not help. */
   authFailuresShortCircuited: number;
   /** Pooled connections found dead (by the idle check or on use) and replaced. */
@@ -118,6 +136,8 @@ export interface DbClientStats {
   readsReplayed: number;
   /** Writes whose connection was lost after they were sent: reported as outcome unknown. */
   outcomeUnknown: number;
+  /** Milliseconds (fractional) spent waiting for the pool to lend a connection, opening one included. */
+  poolWaitMs: number;
   /** Statements the pinning guard flagged. */
   pinningWarnings: number;
 }

@@ -104,7 +104,7 @@ describe('SecretCache.get', () => {
     slow.resolve(json(PASSWORDS[1]));
     await unhandled.flush();
     expect((await cache.get()).password).toBe(PASSWORDS[1]);
-    expect(cache.stats()).toMatchObject({ fetches: 2, servedStale: 3, cachedAgeMs: 0 });
+    expect(cache.stats()).toMatchObject({ fetches: 2, servedStale: 3, cachedAgeMs: 0, backgroundRefreshFailures: 0 });
   });
 
   it('keeps the last good secret when background refreshes fail, and backs off between them', async () => {
@@ -127,6 +127,7 @@ describe('SecretCache.get', () => {
     expect(calls.length).toBeLessThan(110);
     const stats = cache.stats();
     expect(stats.backgroundRefreshes).toBe(calls.length - 1);
+    expect(stats.backgroundRefreshFailures).toBe(calls.length - 1);
     expect(stats.fetchFailures).toBe(calls.length - 1);
     expect(stats.lastError).toEqual({ name: 'InternalServiceError' });
     const warnings = capture.lines.filter((l) => l.level === 'warn');
@@ -199,7 +200,7 @@ describe('SecretCache.get', () => {
     expect(fast).toBeInstanceOf(CredentialsUnavailableError);
     expect(fast).toMatchObject({ retryAfterSeconds: 1, message: 'database credentials are unavailable: Secrets Manager ThrottlingException' });
     expect(calls).toHaveLength(1);
-    expect(cache.stats()).toMatchObject({ failedFast: 1, fetchFailures: 1, consecutiveFailures: 1 });
+    expect(cache.stats()).toMatchObject({ failedFast: 1, fetchFailures: 1, consecutiveFailures: 1, backgroundRefreshFailures: 0 });
 
     advance(50);
     expect((await cache.get()).password).toBe(PASSWORDS[0]);
@@ -360,7 +361,7 @@ describe('SecretCache.refresh', () => {
     expect((await cache.refresh()).password).toBe(PASSWORDS[0]); // cool-down: the cached value
     advance(1_000);
     expect((await cache.refresh()).password).toBe(PASSWORDS[0]); // fetched again
-    expect(cache.stats()).toMatchObject({ forcedRefreshes: 2, coolDownHits: 1 });
+    expect(cache.stats()).toMatchObject({ forcedRefreshes: 2, coolDownHits: 1, fetchFailures: 1, backgroundRefreshFailures: 0 });
   });
 
   it('rejects within the cool-down when no secret was ever fetched', async () => {

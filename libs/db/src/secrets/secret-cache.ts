@@ -25,6 +25,8 @@ export interface SecretsManagerCredentialsStats {
   fetchFailures: number;
   /** Fetches started by a `get()` that found the cached secret older than `ttlMs`. */
   backgroundRefreshes: number;
+  /** Background refreshes that failed: the cached secret kept serving. */
+  backgroundRefreshFailures: number;
   /** Fetches started by `refresh()`. */
   forcedRefreshes: number;
   /** Fetches of AWSPENDING started by `pending()`. */
@@ -102,6 +104,7 @@ export class SecretCache {
     fetches: 0,
     fetchFailures: 0,
     backgroundRefreshes: 0,
+    backgroundRefreshFailures: 0,
     forcedRefreshes: 0,
     pendingFetches: 0,
     servedStale: 0,
@@ -272,6 +275,7 @@ export class SecretCache {
   private failed(reason: Reason, failure: SecretFailure): CredentialsUnavailableError | DatabaseAuthError {
     this.counters.fetchFailures++;
     if (this.disposed) return this.unavailable('the credentials provider was disposed', failure);
+    if (reason === 'background') this.counters.backgroundRefreshFailures++;
     this.failures++;
     this.lastFailure = failure;
     this.lastError = failure;

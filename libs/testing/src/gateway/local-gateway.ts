@@ -107,6 +107,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   const maxBodyBytes = options.maxBodyBytes ?? 10 * MIB;
   const binaryMediaTypes = options.binaryMediaTypes ?? [];
   const logger = options.logger ?? discard;
+  const localEndpoints = options.localEndpoints ?? {};
   const match = createRouteMatcher(options.routes ?? []);
   const guarded = iamRoutes(options.routes);
   if (guarded.length > 0 && !options.iam) {
@@ -174,7 +175,19 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     }
   }
 
+  /** A local-only endpoint (outside the stage) answered by the gateway itself; false when `req` is none. */
+  function answerLocally(req: IncomingMessage, res: ServerResponse): boolean {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    const endpoint = req.method === 'GET' && !path.startsWith(`/${stage}/`) && Object.hasOwn(localEndpoints, path) ? localEndpoints[path] : undefined;
+    if (!endpoint) return false;
+    req.resume();
+    const body = JSON.stringify(endpoint(), null, 2);
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+    return true;
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (answerLocally(req, res)) return;
     const started = performance.now();
     const target = parseRequestTarget(req.url ?? '/', stage);
     const arrival: Arrival = {

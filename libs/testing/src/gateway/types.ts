@@ -140,6 +140,13 @@ export interface LocalGatewayOptions {
   context?: LambdaContextOptions;
   /** Called once per answered request, after the response is written. */
   onRequest?: (record: GatewayRequestRecord) => void;
+  /**
+   * Local-only JSON endpoints, outside the stage: `GET <path>` (e.g. `/__metrics`) is answered 200 with the
+   * function's result as JSON, by the gateway itself — not invoked, not counted, not passed to `onRequest`.
+   * API Gateway has no such thing; paths under the stage are never taken.
+   * @default {}
+   */
+  localEndpoints?: Readonly<Record<string, () => unknown>>;
 }
 
 /**

@@ -1,0 +1,38 @@
+import type { RouteManifestEntry } from '../http/route';
+
+/** The label of a request that matched no declared route (the catch-all resource, or a method not declared). */
+export const OTHER_ROUTE = 'other';
+
+/**
+ * The `route` dimension of a request: `"GET /items/{id}"` for a declared route (API Gateway's `resource`
+ * template, never the raw path), else {@link OTHER_ROUTE}. The labels are built once, so a request costs two
+ * map lookups and no string is made per request; a path or method the caller made up can never become a
+ * dimension value.
+ *
+ * @example
+ * const label = routeLabels(routeManifest());
+ * label('GET', '/items/{id}'); // 'GET /items/{id}'
+ * label('PUT', '/{proxy+}');   // 'other'
+ */
+export function routeLabels(routes: readonly RouteManifestEntry[]): (method: unknown, resource: unknown) => string {
+  const byResource = new Map<string, Map<string, string>>();
+  for (const { method, path } of routes) {
+    let methods = byResource.get(path);
+    if (!methods) byResource.set(path, (methods = new Map()));
+    methods.set(method, `${method} ${path}`);
+  }
+  return (method, resource) => (typeof resource === 'string' && typeof method === 'string' && byResource.get(resource)?.get(method)) || OTHER_ROUTE;
+}
+
+const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
+
+/**
+ * The `statusClass` dimension of a status code: `"2xx"` … `"5xx"`; anything that is not a status (no answer at
+ * all) counts as `"5xx"`.
+ *
+ * @example
+ * statusClass(404); // '4xx'
+ */
+export function statusClass(status: unknown): (typeof STATUS_CLASSES)[number] {
+  return (typeof status === 'number' && STATUS_CLASSES[Math.floor(status / 100) - 1]) || '5xx';
+}
