@@ -26,11 +26,12 @@ describe('loadConfig', () => {
       pinning: 'warn',
       stage: 'dev',
       tracing: 'off',
+      metricsFlushMs: 1_000,
     });
   });
 
-  it('reads the stage and turns tracing on', () => {
-    expect(loadConfig({ ...valid, STAGE: 'prod_eu-1', TRACING: 'on' })).toMatchObject({ stage: 'prod_eu-1', tracing: 'on' });
+  it('reads the stage, turns tracing on and sets how long metrics are summed', () => {
+    expect(loadConfig({ ...valid, STAGE: 'prod_eu-1', TRACING: 'on', METRICS_FLUSH_MS: '0' })).toMatchObject({ stage: 'prod_eu-1', tracing: 'on', metricsFlushMs: 0 });
   });
 
   it('turns the pinning guard off in production', () => {
@@ -68,6 +69,9 @@ describe('loadConfig', () => {
     [{ ...valid, STAGE: 'prod/eu' }, 'STAGE must be 1-64 letters'],
     [{ ...valid, STAGE: 'x'.repeat(65) }, 'STAGE must be 1-64 letters'],
     [{ ...valid, TRACING: 'true' }, 'TRACING must be one of on, off, got "true"'],
+    [{ ...valid, METRICS_FLUSH_MS: '-1' }, 'METRICS_FLUSH_MS must be a whole number between 0 and 60000, got "-1"'],
+    [{ ...valid, METRICS_FLUSH_MS: '60001' }, 'METRICS_FLUSH_MS must be a whole number between 0 and 60000'],
+    [{ ...valid, METRICS_FLUSH_MS: '1s' }, 'METRICS_FLUSH_MS must be a whole number'],
     [{ ...valid, DB_PINNING_GUARD: 'loud' }, 'DB_PINNING_GUARD'],
     [{ ...valid, DB_IAM_AUTH: 'true', AWS_REGION: 'eu-west-1' }, 'DB_USER is required but not set'],
     [{ ...valid, DB_IAM_AUTH: 'true', DB_USER: 'app' }, 'AWS_REGION is required but not set'],
@@ -151,7 +155,7 @@ describe('loadMigrateConfig', () => {
   const migrate = { ...valid, DB_SECRET_ID: 'serverless-app-rds-secret', DB_APP_SECRET_ID: 'serverless-app-rds-app-secret' };
 
   it('reads the api\'s variables, the app user\'s secret and the retry budget', () => {
-    const { stage: _stage, tracing: _tracing, ...database } = loadConfig(migrate);
+    const { stage: _stage, tracing: _tracing, metricsFlushMs: _flush, ...database } = loadConfig(migrate);
     expect(loadMigrateConfig(migrate)).toEqual({ ...database, appSecretId: 'serverless-app-rds-app-secret', retryBudgetMs: 200_000 });
     expect(loadMigrateConfig({ ...migrate, STAGE: undefined })).toEqual(loadMigrateConfig(migrate)); // the runner emits no metrics
     expect(loadMigrateConfig({ ...migrate, MIGRATE_RETRY_BUDGET_MS: '720000' }).retryBudgetMs).toBe(720_000);

@@ -29,10 +29,15 @@ export interface ApiConfig {
   stage: string;
   /** X-Ray subsegments per database statement kind (`TRACING=on`); the tracer is not even loaded when off. */
   tracing: 'on' | 'off';
+  /**
+   * How long the api's metrics are summed before they are written (`METRICS_FLUSH_MS`, 0 = every invocation);
+   * a cold start and any failure counter are written at once.
+   */
+  metricsFlushMs: number;
 }
 
 /** The settings the migration runner shares with the api: how to reach the database. */
-type DatabaseSettings = Omit<ApiConfig, 'stage' | 'tracing'>;
+type DatabaseSettings = Omit<ApiConfig, 'stage' | 'tracing' | 'metricsFlushMs'>;
 
 /** A missing or malformed environment variable; the message names it. */
 export class ConfigError extends Error {
@@ -141,13 +146,19 @@ const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1)$/;
  * `DB_TLS=verify` only, to a PEM file of the CA to trust instead — the local
  * RDS Proxy's — read and checked here), `STAGE` (required: the `stage` dimension of the
  * api's metrics, e.g. `dev`, `prod`, `local`), `TRACING` (`off`; `on` loads the X-Ray tracer and
- * records a subsegment per database statement kind).
+ * records a subsegment per database statement kind), `METRICS_FLUSH_MS` (1000, 0–60000: the api's metrics are
+ * summed this long before an EMF line is written; 0 writes one per invocation).
  *
  * @example
  * const config = loadConfig(); // throws ConfigError('DB_HOST is required but not set')
  */
 export function loadConfig(env: Env = process.env): ApiConfig {
-  return { ...databaseSettings(env), stage: stage(env), tracing: oneOf(env, 'TRACING', ['on', 'off'] as const, 'off') };
+  return {
+    ...databaseSettings(env),
+    stage: stage(env),
+    tracing: oneOf(env, 'TRACING', ['on', 'off'] as const, 'off'),
+    metricsFlushMs: integer(env, 'METRICS_FLUSH_MS', 1_000, 0, 60_000),
+  };
 }
 
 /** What the api and the migration runner both read: everything but the api's observability settings. */
@@ -189,7 +200,7 @@ export interface MigrateConfig extends DatabaseSettings {
 export const MAX_RETRY_BUDGET_MS = 13 * 60_000;
 
 /**
- * Reads the migration runner's configuration: what {@link loadConfig} reads but `STAGE` and `TRACING` (it emits
+ * Reads the migration runner's configuration: what {@link loadConfig} reads but `STAGE`, `TRACING` and `METRICS_FLUSH_MS` (it emits
  * no metrics) — `DB_SECRET_ID` naming the administrator's secret, which it connects with — plus `DB_APP_SECRET_ID` (required: the app user's secret,
  * whose user it creates and keeps in sync) and `MIGRATE_RETRY_BUDGET_MS` (200000, at most 780000).
  *

@@ -54,13 +54,15 @@ export function createHandler(options: HandlerOptions): ApiHandler {
   void secret.prefetch(); // never rejects; a failure is answered 503 by the first request that needs the database
   const getDb = databaseFor(config, secret, logger);
 
+  const metrics = apiMetrics({ stage: config.stage, routes: routeManifest(features), flushMs: config.metricsFlushMs, db: clientStats(getDb), secret: () => secret.stats() });
   const handler = middy<HttpEvent, HttpResponse>(createRouter(routesOf(features)))
-    .use(apiMetrics({ stage: config.stage, routes: routeManifest(features), db: clientStats(getDb), secret: () => secret.stats() }))
+    .use(metrics)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(correlationId(logger))
     .use(databaseContext(getDb))
     .use(httpErrorHandler(logger));
   const dispose = async () => {
+    metrics.flush();
     secret.dispose();
     await getDb().then((db) => db.close(), () => undefined);
   };

@@ -7,16 +7,16 @@ import { proxyDirFor } from './stack-proxy';
 describe('functionEnvironment', () => {
   const backend = { DB_SECRET_ID: 'serverless-app-rds-secret', DB_HOST: '127.0.0.1', AWS_REGION: 'us-east-1' };
 
-  it('is the backend environment plus NODE_ENV, LOG_LEVEL, STAGE=local and Lambda\'s TZ, and nothing else of the shell', () => {
+  it('is the backend environment plus NODE_ENV, LOG_LEVEL, STAGE=local, METRICS_FLUSH_MS=0 and Lambda\'s TZ, and nothing else of the shell', () => {
     const env = functionEnvironment(backend, { PATH: '/bin', HOME: '/root', AWS_PROFILE: 'prod', SECRET_TOKEN: 'x' }, 'DEBUG');
 
-    expect(env).toEqual({ PATH: '/bin', LANG: 'en_US.UTF-8', TZ: 'UTC', ...backend, NODE_ENV: 'development', LOG_LEVEL: 'DEBUG', STAGE: 'local' });
+    expect(env).toEqual({ PATH: '/bin', LANG: 'en_US.UTF-8', TZ: 'UTC', ...backend, NODE_ENV: 'development', LOG_LEVEL: 'DEBUG', STAGE: 'local', METRICS_FLUSH_MS: '0' });
   });
 
   it('passes the api\'s own settings through when they are set in the shell', () => {
-    const env = functionEnvironment(backend, { SECRET_CACHE_TTL_MS: '5000', DB_PINNING_GUARD: 'throw', TRACING: 'on', POWERTOOLS_DEV: 'true' });
+    const env = functionEnvironment(backend, { SECRET_CACHE_TTL_MS: '5000', DB_PINNING_GUARD: 'throw', TRACING: 'on', METRICS_FLUSH_MS: '1000', POWERTOOLS_DEV: 'true' });
 
-    expect(env).toMatchObject({ SECRET_CACHE_TTL_MS: '5000', DB_PINNING_GUARD: 'throw', TRACING: 'on', POWERTOOLS_DEV: 'true' });
+    expect(env).toMatchObject({ SECRET_CACHE_TTL_MS: '5000', DB_PINNING_GUARD: 'throw', TRACING: 'on', METRICS_FLUSH_MS: '1000', POWERTOOLS_DEV: 'true' });
   });
 
   it('never lets the shell override what the backend set', () => {

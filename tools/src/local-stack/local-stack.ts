@@ -14,7 +14,7 @@ import type { StackLog } from './stack-log';
 import { proxyDirFor, startStackProxy, withProxyCounters } from './stack-proxy';
 
 /** The api's variables that may be set in the shell and are passed on to the function. */
-const PASSED_THROUGH = ['SECRET_CACHE_TTL_MS', 'DB_PINNING_GUARD', 'TRACING'];
+const PASSED_THROUGH = ['SECRET_CACHE_TTL_MS', 'DB_PINNING_GUARD', 'TRACING', 'METRICS_FLUSH_MS'];
 
 /**
  * A running local stack.
@@ -82,7 +82,8 @@ export function reapStaleStackDirs(workspaceRoot: string): string[] {
 
 /**
  * The function's whole environment: what the backend says (`DB_*`, the AWS SDK pointed at the local
- * Secrets Manager), `NODE_ENV=development`, `LOG_LEVEL`, Lambda's `TZ=UTC`, and the api's own knobs
+ * Secrets Manager), `NODE_ENV=development`, `LOG_LEVEL`, Lambda's `TZ=UTC`, `STAGE=local`, `METRICS_FLUSH_MS=0`
+ * (unless the shell sets it), and the api's own knobs
  * if they are set in the shell. Nothing else leaks in from the shell, as on Lambda.
  *
  * @example
@@ -101,6 +102,9 @@ export function functionEnvironment(backendEnv: Record<string, string>, shell: R
     NODE_ENV: 'development',
     LOG_LEVEL: logLevel,
     STAGE: 'local',
+    // One EMF line per invocation, so /__metrics follows each request (AWS sums a second's worth).
+    METRICS_FLUSH_MS: '0',
+    ...Object.fromEntries(passed.filter(([name]) => name === 'METRICS_FLUSH_MS')),
   };
 }
 

@@ -19,15 +19,18 @@ beforeAll(async () => {
 });
 afterAll(() => backend?.stop());
 
-/** Runs `requests` through a fresh handler (a cold start) and returns the EMF lines they wrote. */
-async function emfOf(requests: (api: ReturnType<typeof apiFor>) => Promise<unknown>): Promise<EmfLine[]> {
+/**
+ * Runs `requests` through a fresh handler (a cold start) and returns the EMF lines they wrote, its disposal's
+ * included; `written()` tells the lines so far. One line per invocation unless `env` sets `METRICS_FLUSH_MS`.
+ */
+async function emfOf(requests: (api: ReturnType<typeof apiFor>, written: () => EmfLine[]) => Promise<unknown>, env: Record<string, string> = {}): Promise<EmfLine[]> {
   const logs = captureLogs();
-  const api = apiFor(backend, { POWERTOOLS_SERVICE_NAME: 'something-else', POWERTOOLS_METRICS_NAMESPACE: 'Elsewhere' });
+  const api = apiFor(backend, { POWERTOOLS_SERVICE_NAME: 'something-else', POWERTOOLS_METRICS_NAMESPACE: 'Elsewhere', METRICS_FLUSH_MS: '0', ...env });
   try {
-    await requests(api);
+    await requests(api, () => emfLines(logs.lines));
   } finally {
+    await api.dispose(); // writes what is still summed
     logs.restore();
-    await api.dispose();
   }
   return emfLines(logs.lines);
 }
@@ -110,6 +113,50 @@ it('reports what libs/db\'s counters moved by since the last request: connection
   expect(recovered(main[1])).toBe(0);
   expect(recovered(main[2])).toBeGreaterThanOrEqual(1);
   expect(recovered(main[3])).toBe(0); // a delta, not the running total
+});
+
+it('sums between lines: the cold start is written at once, later requests as one sum when the interval is up', async () => {
+  let before: EmfLine[] = [];
+  const lines = await emfOf(
+    async (api, written) => {
+      for (let i = 0; i < 4; i++) expect((await api.invoke({ path: '/' })).statusCode).toBe(200);
+      await api.invoke({ path: '/items/999999', route: '/items/{id}' });
+      before = written();
+    },
+    { METRICS_FLUSH_MS: '60000' },
+  );
+
+  // Before the interval is up only the cold start's lines are out; the rest comes as one sum (here at dispose).
+  expect(withDimensions(before, 'service', 'stage').map((line) => [line['Requests'], line['ColdStart']])).toEqual([[1, 1]]);
+  const main = withDimensions(lines, 'service', 'stage');
+  expect(main.map((line) => [line['Requests'], line['ColdStart']])).toEqual([
+    [1, 1],
+    [4, undefined],
+  ]);
+  const byRoute = withDimensions(lines, 'service', 'stage', 'route', 'statusClass');
+  expect(byRoute.map((line) => [line['route'], line['statusClass'], line['Requests']])).toEqual([
+    ['GET /', '2xx', 1],
+    ['GET /', '2xx', 3],
+    ['GET /items/{id}', '4xx', 1],
+  ]);
+});
+
+it('writes at once, interval or not, when a failure counter moved', async () => {
+  let afterKill: EmfLine[] = [];
+  await emfOf(
+    async (api, written) => {
+      await api.invoke({ path: '/' });
+      await api.invoke({ path: '/' });
+      killWhileFrozen();
+      expect((await api.invoke({ path: '/' })).statusCode).toBe(200);
+      afterKill = withDimensions(written(), 'service', 'stage');
+    },
+    { METRICS_FLUSH_MS: '60000' },
+  );
+
+  expect(afterKill).toHaveLength(2);
+  expect(afterKill[1]?.['Requests']).toBe(2);
+  expect(Number(afterKill[1]?.['StaleConnectionsReplaced'] ?? 0) + Number(afterKill[1]?.['ReadsReplayed'] ?? 0)).toBeGreaterThanOrEqual(1);
 });
 
 it('never writes what the request carried: a canary in the path, query, headers and body', async () => {

@@ -13,7 +13,7 @@ export const API_METRICS_CONTRACT = {
   /** Extra dimensions of the per-route `Requests` series. */
   routeDimensions: ['route', 'statusClass'],
   metrics: {
-    /** Requests answered (one per invocation). */
+    /** Requests answered (summed over up to `METRICS_FLUSH_MS`). */
     Requests: 'Count',
     /** Invocations that ran the environment's init. */
     ColdStart: 'Count',
@@ -29,7 +29,7 @@ export const API_METRICS_CONTRACT = {
     StaleConnectionsReplaced: 'Count',
     /** Writes whose outcome is unknown (the connection died after the statement was sent). */
     StatementOutcomeUnknown: 'Count',
-    /** Time requests waited for a pooled connection. */
+    /** Time requests waited for a pooled connection, summed (divide by `Requests` for the mean). */
     PoolWaitMs: 'Milliseconds',
   },
 } as const;

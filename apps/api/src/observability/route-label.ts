@@ -24,7 +24,20 @@ export function routeLabels(routes: readonly RouteManifestEntry[]): (method: unk
   return (method, resource) => (typeof resource === 'string' && typeof method === 'string' && byResource.get(resource)?.get(method)) || OTHER_ROUTE;
 }
 
-const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
+/** The values of the `statusClass` dimension. */
+export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
+
+/**
+ * The index in {@link STATUS_CLASSES} of a status code's class; anything that is not a status (no answer at
+ * all) counts as `5xx`.
+ *
+ * @example
+ * statusClassIndex(404); // 3
+ */
+export function statusClassIndex(status: unknown): number {
+  const index = typeof status === 'number' ? Math.floor(status / 100) - 1 : -1;
+  return index >= 0 && index < STATUS_CLASSES.length ? index : STATUS_CLASSES.length - 1;
+}
 
 /**
  * The `statusClass` dimension of a status code: `"2xx"` … `"5xx"`; anything that is not a status (no answer at
@@ -34,5 +47,5 @@ const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
  * statusClass(404); // '4xx'
  */
 export function statusClass(status: unknown): (typeof STATUS_CLASSES)[number] {
-  return (typeof status === 'number' && STATUS_CLASSES[Math.floor(status / 100) - 1]) || '5xx';
+  return STATUS_CLASSES[statusClassIndex(status)] as (typeof STATUS_CLASSES)[number];
 }
