@@ -133,8 +133,8 @@ export class ServerlessAppStack extends Stack {
       code,
       handler: API_HANDLER,
       description: 'serverless-app: the api (API Gateway proxy integration)',
-      // STAGE: the stage dimension of the api's own metrics (see Monitoring).
-      environment: { ...runtimeEnvironment(`${prefix}-api`, this.database.appEnvironment()), STAGE: stage.name },
+      // STAGE: the stage dimension of the api's own metrics (see Monitoring); TRACING: the stage's choice.
+      environment: { ...runtimeEnvironment(`${prefix}-api`, this.database.appEnvironment()), STAGE: stage.name, TRACING: stage.apiTracing },
       timeout: API_FUNCTION_TIMEOUT,
       memorySize: stage.lambdaMemoryMb,
       reservedConcurrentExecutions: this.reservedConcurrency,

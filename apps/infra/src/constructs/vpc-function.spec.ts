@@ -56,7 +56,7 @@ describe.each([
       LOG_LEVEL: 'DEBUG',
       NODE_ENV: 'production',
       POWERTOOLS_SERVICE_NAME: serviceName,
-      ...(user === 'app' ? { STAGE: 'dev' } : {}),
+      ...(user === 'app' ? { STAGE: 'dev', TRACING: 'on' } : {}),
     });
   });
 
@@ -110,6 +110,13 @@ describe('the api function\'s capacity (dev)', () => {
     const [, fn] = functionWithHandler(template, 'main.handler');
 
     expect(fn.Properties?.['ReservedConcurrentExecutions']).toBeUndefined();
+  });
+
+  it('turns the api\'s statement subsegments on or off by the stage (on in dev, off in prod)', () => {
+    const api = (stage: 'dev' | 'prod') => (functionWithHandler(stageTemplate(stage), 'main.handler')[1].Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables;
+
+    expect([api('dev')['TRACING'], api('prod')['TRACING']]).toEqual([STAGES.dev.apiTracing, STAGES.prod.apiTracing]);
+    expect([STAGES.dev.apiTracing, STAGES.prod.apiTracing]).toEqual(['on', 'off']);
   });
 
   it('reserves what prod asks for, no more than the proxy has connections for', () => {
