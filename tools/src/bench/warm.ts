@@ -1,0 +1,134 @@
+/**
+ * Bench section `warm`: the api handler's warm overhead over a raw mysql2 pool making the same round trips,
+ * measured in one process, interleaved in blocks, against one throwaway MariaDB.
+ */
+import { createHandler, loadConfig } from '@serverless-app/api';
+import { loadMigrations, migrate } from '@serverless-app/db';
+import { lambdaContext, restApiEvent, startLocalBackend } from '@serverless-app/testing';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { createPool, type Pool } from 'mysql2';
+import { join } from 'node:path';
+import { interleave, type Variant } from './interleave';
+import { captureLogLines } from './log-sink';
+import type { BenchSection } from './section';
+import { summarise } from './stats';
+import { workspaceRoot } from './workspace-root';
+
+const REQUESTS = Number(process.env['BENCH_WARM_REQUESTS'] ?? 3000);
+const BLOCK = 50;
+const root = workspaceRoot();
+
+/** A goal: the api's p50 at most `max` times the raw statement's p50. */
+interface Comparison {
+  route: string;
+  raw: string;
+  max: number;
+  api: Variant;
+  floor: Variant;
+}
+
+const ms = (n: number) => (n * 1000).toFixed(0);
+
+function rawQuery(pool: Pool, sql: string, values: unknown[] = []): Promise<unknown> {
+  return new Promise((resolve, reject) => pool.query({ sql, values }, (err, rows) => (err ? reject(err) : resolve(rows))));
+}
+
+/** A handler variant whose events and contexts are built before each block, outside the timed region. */
+function apiVariant(name: string, handler: (e: APIGatewayProxyEvent, c: Context) => Promise<{ statusCode: number }>, event: () => APIGatewayProxyEvent, status: number): Variant {
+  let inputs: Array<[APIGatewayProxyEvent, Context]> = [];
+  return {
+    name,
+    prepare: (count) => (inputs = Array.from({ length: count }, () => [event(), lambdaContext({ timeoutMs: 10_000 })])),
+    run: async (i) => {
+      const [e, c] = inputs[i] as [APIGatewayProxyEvent, Context];
+      const response = await handler(e, c);
+      if (response.statusCode !== status) throw new Error(`${name}: status ${response.statusCode}`);
+    },
+  };
+}
+
+export const warmSection: BenchSection = {
+  id: 'warm',
+  title: 'Warm overhead of the api handler over a raw mysql2 pool',
+  async run(progress) {
+    progress('warm: starting MariaDB and the local Secrets Manager endpoint');
+    const backend = await startLocalBackend({ migrate: (app) => migrate({ connection: app, migrations: loadMigrations(join(root, 'apps/api/migrations')) }) });
+    const saved = { ...process.env };
+    Object.assign(process.env, backend.secrets.env());
+    const config = loadConfig({ ...backend.env(), NODE_ENV: 'production' });
+    const handler = createHandler({ config });
+    const { host, port, user, password, database } = backend.db.app;
+    const pool = createPool({ host, port, user, password, database, connectionLimit: 1, dateStrings: false, timezone: 'Z' });
+    try {
+      const created = await handler(restApiEvent({ method: 'POST', path: '/items', body: { name: 'seed' } }), lambdaContext());
+      const itemId = (JSON.parse(created.body) as { id: number }).id;
+      const insert = 'INSERT INTO items (name, description, created_at, updated_at) VALUES (?, ?, ?, ?)';
+      const comparisons: Comparison[] = [
+        {
+          route: 'GET /',
+          raw: "pool.query('select now()')",
+          max: 1.25,
+          api: apiVariant('GET /', handler, () => restApiEvent({ path: '/' }), 200),
+          floor: { name: 'raw now', run: () => rawQuery(pool, 'select now()') },
+        },
+        {
+          route: 'GET /items/{id}',
+          raw: 'SELECT … FROM items WHERE id = ?',
+          max: 1.5,
+          api: apiVariant('GET /items/{id}', handler, () => restApiEvent({ path: `/items/${itemId}`, route: '/items/{id}' }), 200),
+          floor: { name: 'raw select', run: () => rawQuery(pool, 'SELECT id, name, description, created_at, updated_at FROM items WHERE id = ?', [itemId]) },
+        },
+        {
+          route: 'POST /items',
+          raw: 'INSERT INTO items … VALUES (?, ?, ?, ?)',
+          max: 1.5,
+          api: apiVariant('POST /items', handler, () => restApiEvent({ method: 'POST', path: '/items', body: { name: 'bench', description: 'warm' } }), 201),
+          floor: { name: 'raw insert', run: () => rawQuery(pool, insert, ['bench', 'warm', new Date(), new Date()]) },
+        },
+      ];
+      const rows: string[] = [];
+      let logLines = 0;
+      for (const c of comparisons) {
+        progress(`warm: ${c.route} against ${c.raw}, ${REQUESTS} each, blocks of ${BLOCK}`);
+        await interleave([c.floor, c.api], 500, BLOCK); // warm-up: JIT, pool connection, secret in hand
+        const sink = captureLogLines();
+        let samples: Map<string, number[]>;
+        try {
+          samples = await interleave([c.floor, c.api], REQUESTS, BLOCK);
+        } finally {
+          sink.restore();
+        }
+        logLines += sink.lines;
+        const raw = summarise(samples.get(c.floor.name) as number[]);
+        const api = summarise(samples.get(c.api.name) as number[]);
+        const ratio = api.p50 / raw.p50;
+        rows.push(
+          `| \`${c.route}\` | \`${c.raw}\` | ${ms(raw.p50)} | ${ms(raw.p99)} | ${ms(api.p50)} | ${ms(api.p99)} | ${ms(api.p50 - raw.p50)} | **${ratio.toFixed(2)}×** | ≤ ${c.max}× ${ratio <= c.max ? 'met' : '**not met**'} |`,
+        );
+      }
+      return [
+        '### Method',
+        '',
+        `One Node ${process.version} process, one throwaway ${backend.db.version} on loopback (plaintext, as the local backend starts it). ` +
+          'The floor is a raw mysql2 pool (callback API, one connection) sending the same statement; the api is `createHandler` ' +
+          'as `main.ts` builds it (`NODE_ENV=production`, `LOG_LEVEL=INFO`, the secret from the local Secrets Manager endpoint, ' +
+          'deadline from the Lambda context) called with a REST API event. Each pair runs in alternating blocks of ' +
+          `${BLOCK} (raw ×${BLOCK}, api ×${BLOCK}, …), ${REQUESTS} calls each after 500 warm-up calls; events and contexts are built ` +
+          'before each block, outside the timed region. Log lines are written to a counting sink (in Lambda the runtime reads ' +
+          `stdout): ${logLines} lines for ${comparisons.length * REQUESTS} api requests.`,
+        '',
+        '### Figures (µs)',
+        '',
+        '| route | raw statement | raw p50 | raw p99 | api p50 | api p99 | api − raw p50 | ratio p50 | goal |',
+        '|---|---|---:|---:|---:|---:|---:|---:|---|',
+        ...rows,
+        '',
+      ].join('\n');
+    } finally {
+      await new Promise<void>((resolve) => pool.end(() => resolve()));
+      await handler.dispose();
+      await backend.stop();
+      process.env = saved;
+    }
+  },
+};
