@@ -6,26 +6,37 @@ export interface Variant {
   run: (i: number) => Promise<unknown>;
 }
 
+/** What {@link interleave} measured of one variant. */
+export interface Measured {
+  /** Each call's wall-clock duration, in milliseconds. */
+  samples: number[];
+  /** This process's CPU time (user + system) over all calls, in microseconds: less sensitive to other processes than latency. */
+  cpuMicros: number;
+}
+
 /**
  * Runs every variant `total` times in alternating blocks of `block` (A×50, B×50, A×50, …), so machine noise
- * (other processes, GC, CPU frequency) hits all alike, and returns each call's duration in milliseconds by name.
+ * (other processes, GC, CPU frequency) hits all alike, and returns what was measured of each, by name.
  *
  * @example
- * const samples = await interleave([{ name: 'raw', run: () => raw() }, { name: 'api', run: () => api() }], 2000, 50);
+ * const measured = await interleave([{ name: 'raw', run: () => raw() }, { name: 'api', run: () => api() }], 2000, 50);
  */
-export async function interleave(variants: readonly Variant[], total: number, block: number): Promise<Map<string, number[]>> {
-  const samples = new Map(variants.map((v) => [v.name, [] as number[]]));
+export async function interleave(variants: readonly Variant[], total: number, block: number): Promise<Map<string, Measured>> {
+  const measured = new Map(variants.map((v) => [v.name, { samples: [] as number[], cpuMicros: 0 }]));
   for (let done = 0; done < total; done += block) {
     const count = Math.min(block, total - done);
     for (const variant of variants) {
       variant.prepare?.(count);
-      const into = samples.get(variant.name) as number[];
+      const into = measured.get(variant.name) as Measured;
+      const cpu = process.cpuUsage();
       for (let i = 0; i < count; i++) {
         const started = performance.now();
         await variant.run(i);
-        into.push(performance.now() - started);
+        into.samples.push(performance.now() - started);
       }
+      const used = process.cpuUsage(cpu);
+      into.cpuMicros += used.user + used.system;
     }
   }
-  return samples;
+  return measured;
 }

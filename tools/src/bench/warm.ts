@@ -8,7 +8,7 @@ import { lambdaContext, restApiEvent, startLocalBackend } from '@serverless-app/
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { createPool, type Pool } from 'mysql2';
 import { join } from 'node:path';
-import { interleave, type Variant } from './interleave';
+import { interleave, type Measured, type Variant } from './interleave';
 import { captureLogLines } from './log-sink';
 import type { BenchSection } from './section';
 import { summarise } from './stats';
@@ -16,6 +16,8 @@ import { workspaceRoot } from './workspace-root';
 
 const REQUESTS = Number(process.env['BENCH_WARM_REQUESTS'] ?? 3000);
 const BLOCK = 50;
+/** The api's LOG_LEVEL during the run (INFO: one line per request, as deployed). */
+const LOG_LEVEL = process.env['BENCH_LOG_LEVEL'] ?? 'INFO';
 const root = workspaceRoot();
 
 /** A goal: the api's p50 at most `max` times the raw statement's p50. */
@@ -55,7 +57,7 @@ export const warmSection: BenchSection = {
     const backend = await startLocalBackend({ migrate: (app) => migrate({ connection: app, migrations: loadMigrations(join(root, 'apps/api/migrations')) }) });
     const saved = { ...process.env };
     Object.assign(process.env, backend.secrets.env());
-    const config = loadConfig({ ...backend.env(), NODE_ENV: 'production' });
+    const config = loadConfig({ ...backend.env(), NODE_ENV: 'production', LOG_LEVEL: LOG_LEVEL });
     const handler = createHandler({ config });
     const { host, port, user, password, database } = backend.db.app;
     const pool = createPool({ host, port, user, password, database, connectionLimit: 1, dateStrings: false, timezone: 'Z' });
@@ -92,18 +94,22 @@ export const warmSection: BenchSection = {
         progress(`warm: ${c.route} against ${c.raw}, ${REQUESTS} each, blocks of ${BLOCK}`);
         await interleave([c.floor, c.api], 500, BLOCK); // warm-up: JIT, pool connection, secret in hand
         const sink = captureLogLines();
-        let samples: Map<string, number[]>;
+        let measured: Map<string, Measured>;
         try {
-          samples = await interleave([c.floor, c.api], REQUESTS, BLOCK);
+          measured = await interleave([c.floor, c.api], REQUESTS, BLOCK);
         } finally {
           sink.restore();
         }
         logLines += sink.lines;
-        const raw = summarise(samples.get(c.floor.name) as number[]);
-        const api = summarise(samples.get(c.api.name) as number[]);
-        const ratio = api.p50 / raw.p50;
+        const floor = measured.get(c.floor.name) as Measured;
+        const api = measured.get(c.api.name) as Measured;
+        const raw = summarise(floor.samples);
+        const ours = summarise(api.samples);
+        const ratio = ours.p50 / raw.p50;
+        const cpuRaw = floor.cpuMicros / REQUESTS;
+        const cpuApi = api.cpuMicros / REQUESTS;
         rows.push(
-          `| \`${c.route}\` | \`${c.raw}\` | ${ms(raw.p50)} | ${ms(raw.p99)} | ${ms(api.p50)} | ${ms(api.p99)} | ${ms(api.p50 - raw.p50)} | **${ratio.toFixed(2)}×** | ≤ ${c.max}× ${ratio <= c.max ? 'met' : '**not met**'} |`,
+          `| \`${c.route}\` | \`${c.raw}\` | ${ms(raw.p50)} | ${ms(raw.p99)} | ${ms(ours.p50)} | ${ms(ours.p99)} | ${ms(ours.p50 - raw.p50)} | **${ratio.toFixed(2)}×** | ≤ ${c.max}× ${ratio <= c.max ? 'met' : '**not met**'} | ${cpuRaw.toFixed(0)} / ${cpuApi.toFixed(0)} (${(cpuApi / cpuRaw).toFixed(2)}×) |`,
         );
       }
       return [
@@ -111,7 +117,7 @@ export const warmSection: BenchSection = {
         '',
         `One Node ${process.version} process, one throwaway ${backend.db.version} on loopback (plaintext, as the local backend starts it). ` +
           'The floor is a raw mysql2 pool (callback API, one connection) sending the same statement; the api is `createHandler` ' +
-          'as `main.ts` builds it (`NODE_ENV=production`, `LOG_LEVEL=INFO`, the secret from the local Secrets Manager endpoint, ' +
+          `as \`main.ts\` builds it (\`NODE_ENV=production\`, \`LOG_LEVEL=${LOG_LEVEL}\`, the secret from the local Secrets Manager endpoint, ` +
           'deadline from the Lambda context) called with a REST API event. Each pair runs in alternating blocks of ' +
           `${BLOCK} (raw ×${BLOCK}, api ×${BLOCK}, …), ${REQUESTS} calls each after 500 warm-up calls; events and contexts are built ` +
           'before each block, outside the timed region. Log lines are written to a counting sink (in Lambda the runtime reads ' +
@@ -119,8 +125,8 @@ export const warmSection: BenchSection = {
         '',
         '### Figures (µs)',
         '',
-        '| route | raw statement | raw p50 | raw p99 | api p50 | api p99 | api − raw p50 | ratio p50 | goal |',
-        '|---|---|---:|---:|---:|---:|---:|---:|---|',
+        '| route | raw statement | raw p50 | raw p99 | api p50 | api p99 | api − raw p50 | ratio p50 | goal | CPU per request raw / api |',
+        '|---|---|---:|---:|---:|---:|---:|---:|---|---:|',
         ...rows,
         '',
       ].join('\n');
