@@ -51,7 +51,6 @@ const f = (n: number) => n.toFixed(1);
 const kb = (file: string) => `${(statSync(file).size / 1024).toFixed(0)} KiB`;
 
 async function apiBuildOptions() {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const config = require(join(root, 'apps/api/esbuild.config.cjs')) as Record<string, unknown>;
   return { ...config, bundle: true, format: 'cjs' as const, platform: 'node' as const, target: 'node22', minify: true, absWorkingDir: root, logLevel: 'silent' as const };
 }

