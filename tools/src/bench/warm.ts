@@ -16,6 +16,7 @@ import { workspaceRoot } from './workspace-root';
 
 const REQUESTS = Number(process.env['BENCH_WARM_REQUESTS'] ?? 3000);
 const BLOCK = 50;
+const WARM_UP = 2000;
 /** The api's LOG_LEVEL during the run (INFO: one line per request, as deployed). */
 const LOG_LEVEL = process.env['BENCH_LOG_LEVEL'] ?? 'INFO';
 const root = workspaceRoot();
@@ -104,7 +105,7 @@ export const warmSection: BenchSection = {
       let logLines = 0;
       for (const c of comparisons) {
         progress(`warm: ${c.route} against ${c.raw}, ${REQUESTS} each, blocks of ${BLOCK}`);
-        await interleave([c.floor, c.api], 500, BLOCK); // warm-up: JIT, pool connection, secret in hand
+        await interleave([c.floor, c.api], WARM_UP, BLOCK); // JIT, pool connection, secret in hand
         const sink = captureLogLines();
         let measured: Map<string, Measured>;
         try {
@@ -131,7 +132,7 @@ export const warmSection: BenchSection = {
           'The floor is a raw mysql2 pool (callback API, one connection) sending the same statement; the api is `createHandler` ' +
           `as \`main.ts\` builds it (\`NODE_ENV=production\`, \`LOG_LEVEL=${LOG_LEVEL}\`, the secret from the local Secrets Manager endpoint, ` +
           'deadline from the Lambda context) called with a REST API event. Each pair runs in alternating blocks of ' +
-          `${BLOCK} (raw ×${BLOCK}, api ×${BLOCK}, …), ${REQUESTS} calls each after 500 warm-up calls; events and contexts are built ` +
+          `${BLOCK} (raw ×${BLOCK}, api ×${BLOCK}, …), ${REQUESTS} calls each after ${WARM_UP} warm-up calls; events and contexts are built ` +
           'before each block, outside the timed region. Log lines are written to a counting sink (in Lambda the runtime reads ' +
           `stdout): ${logLines} lines for ${comparisons.length * REQUESTS} api requests.`,
         '',
