@@ -64,3 +64,16 @@ it('reads binary columns as bytes', async () => {
 it('fails plainly on a character set the bundle leaves out (the reduction is in effect)', async () => {
   await expect(roundTrip('VARCHAR(100) CHARACTER SET cp1250', 'CP1250_GENERAL_CI', ['x'])).rejects.toThrow(/Encoding not recognized/);
 });
+
+it("names server errors as mysql2 does (its error table is loaded from JSON in the bundle)", async () => {
+  const { host, port, user, password, database } = server.app;
+  const connection = await mysql.createConnection({ host, port, user, password, database });
+  try {
+    await connection.query('CREATE TABLE dup (id INT PRIMARY KEY)');
+    await connection.query('INSERT INTO dup VALUES (1)');
+    await expect(connection.query('INSERT INTO dup VALUES (1)')).rejects.toMatchObject({ code: 'ER_DUP_ENTRY', errno: 1062 });
+    await expect(connection.query('SELECT * FROM no_such_table')).rejects.toMatchObject({ code: 'ER_NO_SUCH_TABLE', errno: 1146 });
+  } finally {
+    await connection.end();
+  }
+});
