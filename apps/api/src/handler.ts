@@ -1,5 +1,4 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { secretsManagerCredentials } from '@serverless-app/db';
 import type { Context } from 'aws-lambda';
@@ -15,6 +14,9 @@ import { createRouter } from './http/router';
 import { apiMetrics } from './observability/api-metrics';
 import { clientStats } from './observability/client-stats';
 import { routeManifest, routesOf } from './route-table';
+
+/** The `service` of every log line. */
+const SERVICE_NAME = 'serverless-app-api';
 
 /** What {@link createHandler} needs; tests pass their own logger or features. */
 export interface HandlerOptions {
@@ -32,11 +34,12 @@ export type ApiHandler = ((event: HttpEvent, context: Context) => Promise<HttpRe
 };
 
 /**
- * Builds the Lambda handler: the api's metrics (EMF, once per invocation),
- * Powertools logging with the request id as correlation id, `context.db()`
- * for the routes (bounded by the invocation's remaining time), the router
- * over every feature's routes, and one error middleware that maps every error
- * to the HTTP contract. Call once per execution environment.
+ * Builds the Lambda handler: the api's metrics (EMF, summed over `METRICS_FLUSH_MS`),
+ * Powertools logging with the Lambda context and the request id as correlation
+ * id, one INFO line per request, `context.db()` for the routes (bounded by the
+ * invocation's remaining time), the router over every feature's routes, and one
+ * error middleware that maps every error to the HTTP contract. Call once per
+ * execution environment.
  *
  * The DB secret is fetched here, during init, and cached; no request waits on
  * Secrets Manager once it is in hand (libs/db's `secretsManagerCredentials`:
@@ -49,16 +52,17 @@ export type ApiHandler = ((event: HttpEvent, context: Context) => Promise<HttpRe
  */
 export function createHandler(options: HandlerOptions): ApiHandler {
   const { config, features = appFeatures } = options;
-  const logger = options.logger ?? new Logger({ serviceName: 'serverless-app-api', logLevel: config.logLevel });
+  const logger = options.logger ?? new Logger({ serviceName: SERVICE_NAME, logLevel: config.logLevel });
   const secret = secretsManagerCredentials({ secretId: config.secretId, ttlMs: config.secretCacheTtlMs, logger });
   void secret.prefetch(); // never rejects; a failure is answered 503 by the first request that needs the database
   const getDb = databaseFor(config, secret, logger);
 
   const metrics = apiMetrics({ stage: config.stage, routes: routeManifest(features), flushMs: config.metricsFlushMs, db: clientStats(getDb), secret: () => secret.stats() });
-  const handler = middy<HttpEvent, HttpResponse>(createRouter(routesOf(features)))
+  // No early timeout: the deadline is enforced where the waiting happens (databaseContext bounds every database
+  // wait by the invocation's remaining time), so Middy need not arm and clear a timer per invocation.
+  const handler = middy<HttpEvent, HttpResponse>(createRouter(routesOf(features)), { timeoutEarlyInMillis: 0 })
     .use(metrics)
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(correlationId(logger))
+    .use(correlationId(logger, SERVICE_NAME))
     .use(databaseContext(getDb))
     .use(httpErrorHandler(logger));
   const dispose = async () => {

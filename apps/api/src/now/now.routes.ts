@@ -3,8 +3,10 @@ import type { Feature, RouteHandler } from '../http/route';
 
 /** `GET /`: the database's `NOW()` as a JSON string, proving the round trip Lambda → proxy → database. */
 const now: RouteHandler = async (_event, { db }) => {
-  const [row] = await (await db()).query<{ now: string }>("SELECT DATE_FORMAT(NOW(), '%Y-%m-%dT%H:%i:%s') AS now");
-  return json(200, row?.now);
+  // NOW() as text ('2026-11-26 20:12:55'): as cheap for the server as NOW() itself and no Date for the driver to
+  // build; DATE_FORMAT cost a few microseconds more per request (the `warm` bench section).
+  const [row] = await (await db()).query<{ now: string }>('SELECT CAST(NOW() AS CHAR) AS now');
+  return json(200, row?.now.replace(' ', 'T'));
 };
 
 /**

@@ -74,7 +74,7 @@ export class ConnectionSource {
     const { pool, counters, logger } = this.settings;
     for (;;) {
       if (budget.expired) throw this.giveUp(undefined, 'busy', budget);
-      const generation = await this.ensureGeneration(budget);
+      const generation = this.readyGeneration() ?? (await this.ensureGeneration(budget));
       let failure: unknown;
       const asked = performance.now();
       try {
@@ -215,6 +215,18 @@ export class ConnectionSource {
         resolve(!err);
       });
     });
+  }
+
+  /**
+   * The current pool when it is in hand (the usual case once warm), so a statement does not wait on a resolved
+   * promise and arm a deadline timer for it; undefined while credentials load or a refresh is under way.
+   */
+  private readyGeneration(): PoolGeneration | undefined {
+    if (this.closed || this.refreshing) return undefined;
+    this.adoptNewerCredentials();
+    const current = this.current;
+    // `current` is only ever set once its credentials are in hand (startGeneration), so it is ready to lend from.
+    return this.generation && current && !current.isRetired ? current : undefined;
   }
 
   private ensureGeneration(budget: RetryBudget): Promise<PoolGeneration> {

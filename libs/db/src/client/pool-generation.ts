@@ -38,6 +38,16 @@ export class PoolGeneration {
 
   /** A connection, waiting at most `timeoutMs` for one to become free. */
   acquire(timeoutMs: number): Promise<Connection> {
+    if ((this.pool as unknown as PoolInternals)._freeConnections.length > 0) {
+      // An idle connection is handed over on the next tick: no wait to bound, so no timer to arm and clear.
+      return new Promise((resolve, reject) => {
+        this.pool.getConnection((err, connection) => {
+          if (err) return reject(err);
+          this.inUse++;
+          resolve(connection as Connection);
+        });
+      });
+    }
     return new Promise((resolve, reject) => {
       let settled = false;
       const timer = setTimeout(() => {
