@@ -57,7 +57,7 @@ export function createHandler(options: HandlerOptions): ApiHandler {
   void secret.prefetch(); // never rejects; a failure is answered 503 by the first request that needs the database
   const getDb = databaseFor(config, secret, logger);
 
-  const metrics = apiMetrics({ stage: config.stage, routes: routeManifest(features), flushMs: config.metricsFlushMs, db: clientStats(getDb), secret: () => secret.stats() });
+  const metrics = apiMetrics({ stage: config.stage, routes: routeManifest(features), flushMs: config.metricsFlushMs, db: clientStats(getDb), secret: () => secret.liveCounters() });
   // No early timeout: the deadline is enforced where the waiting happens (databaseContext bounds every database
   // wait by the invocation's remaining time), so Middy need not arm and clear a timer per invocation.
   const handler = middy<HttpEvent, HttpResponse>(createRouter(routesOf(features)), { timeoutEarlyInMillis: 0 })

@@ -6,6 +6,7 @@ export {
   createDbClient,
   type DbClient,
   type DbClientOptions,
+  type DbClientCounters,
   type DbClientStats,
   lazyDbClient,
   type PoolOptions,

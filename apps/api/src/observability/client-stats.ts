@@ -1,7 +1,7 @@
-import type { DbClient, DbClientStats } from '@serverless-app/db';
+import type { DbClient, DbClientCounters } from '@serverless-app/db';
 
 /**
- * The stats of the execution environment's database client, read synchronously: the client is asked for at
+ * The live counters of the execution environment's database client, read synchronously (no copy): the client is asked for at
  * once (making it opens no connection) and remembered when it is ready; until then, and if it cannot be made,
  * `undefined`.
  *
@@ -9,7 +9,7 @@ import type { DbClient, DbClientStats } from '@serverless-app/db';
  * const stats = clientStats(getDb);
  * stats()?.readsReplayed;
  */
-export function clientStats(getDb: () => Promise<DbClient>): () => DbClientStats | undefined {
+export function clientStats(getDb: () => Promise<DbClient>): () => Readonly<DbClientCounters> | undefined {
   let client: DbClient | undefined;
   const attach = () =>
     void getDb().then(
@@ -19,7 +19,7 @@ export function clientStats(getDb: () => Promise<DbClient>): () => DbClientStats
   let attached = true;
   attach();
   return () => {
-    if (client) return client.stats();
+    if (client) return client.liveCounters();
     if (!attached) {
       attached = true;
       attach();

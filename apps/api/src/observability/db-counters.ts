@@ -1,10 +1,10 @@
-import type { DbClientStats } from '@serverless-app/db';
+import type { DbClientCounters } from '@serverless-app/db';
 import type { ApiMetricName } from './metrics-contract';
 
 /** Where the database counters come from: the client's stats and the Secrets Manager provider's. */
 export interface CounterSources {
   /** The execution environment's database client, once it exists. */
-  db(): Pick<DbClientStats, 'credentialRefreshes' | 'credentialRefreshFailures' | 'readsReplayed' | 'staleConnectionsReplaced' | 'outcomeUnknown' | 'poolWaitMs'> | undefined;
+  db(): Pick<DbClientCounters, 'credentialRefreshes' | 'credentialRefreshFailures' | 'readsReplayed' | 'staleConnectionsReplaced' | 'outcomeUnknown' | 'poolWaitMs'> | undefined;
   /** The Secrets Manager provider's counters. */
   secret(): { backgroundRefreshFailures: number } | undefined;
 }

@@ -77,6 +77,10 @@ class ProxyPoolClient implements DbClient {
     return { pool: { ...this.source.poolStats(), limit: this.connectionLimit }, ...this.counters, pinningWarnings: this.guard.stats().flagged };
   }
 
+  liveCounters(): Readonly<Counters> {
+    return this.counters;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await this.source.close();
@@ -117,6 +121,7 @@ function deadlineView(client: DbClient, deadline: number): DbClient {
     transaction: (fn, options) => client.transaction(fn, bound(options)),
     withDeadline: (earlier) => client.withDeadline(Math.min(earlier, deadline)),
     stats: () => client.stats(),
+    liveCounters: () => client.liveCounters(),
     close: () => client.close(),
   };
 }

@@ -6,7 +6,7 @@ import type { IamAuthOptions } from '../iam-auth';
 import type { DbClientLogger } from '../logger';
 import { type RetryBudget, sleep } from '../retry';
 import { type Connection, PoolGeneration } from './pool-generation';
-import type { DbClientStats, PoolOptions } from './types';
+import type { DbClientCounters, PoolOptions } from './types';
 
 /** A connection lent to one statement or transaction, and the pool it came from. */
 export interface Lease {
@@ -15,7 +15,7 @@ export interface Lease {
 }
 
 /** The counters of {@link DbClientStats}, shared by the parts of the client. */
-export type Counters = Omit<DbClientStats, 'pool' | 'pinningWarnings'>;
+export type Counters = DbClientCounters;
 
 export const newCounters = (): Counters => ({
   retries: 0,

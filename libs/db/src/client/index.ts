@@ -3,6 +3,7 @@ export { connectionOptions, type ConnectionTarget } from './options';
 export type {
   DbClient,
   DbClientOptions,
+  DbClientCounters,
   DbClientStats,
   PoolOptions,
   Queryable,

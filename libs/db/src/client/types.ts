@@ -142,6 +142,9 @@ export interface DbClientStats {
   pinningWarnings: number;
 }
 
+/** The cumulative counters of {@link DbClientStats}: everything but the pool's and the guard's figures. */
+export type DbClientCounters = Omit<DbClientStats, 'pool' | 'pinningWarnings'>;
+
 /** Options of {@link DbClient.transaction}. */
 export interface TransactionOptions {
   /**
@@ -168,6 +171,11 @@ export interface DbClient extends Queryable {
    */
   withDeadline(deadline: number): DbClient;
   stats(): DbClientStats;
+  /**
+   * The live cumulative counters of {@link DbClientStats} (no pool or guard figures), without a copy: cheap
+   * enough to read on every request, as the api's metrics do. Read-only; they keep counting.
+   */
+  liveCounters(): Readonly<DbClientCounters>;
   /** Closes every connection. The client cannot be used afterwards. */
   close(): Promise<void>;
 }

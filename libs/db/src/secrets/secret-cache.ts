@@ -45,6 +45,9 @@ export interface SecretsManagerCredentialsStats {
   cachedAgeMs: number | undefined;
 }
 
+/** The cumulative counters of {@link SecretsManagerCredentialsStats}. */
+export type SecretCacheCounters = Omit<SecretsManagerCredentialsStats, 'consecutiveFailures' | 'lastError' | 'cachedAgeMs'>;
+
 type Outcome = { ok: true; secret: DbSecret } | { ok: false; error: CredentialsUnavailableError | DatabaseAuthError };
 type Reason = 'initial' | 'background' | 'forced';
 
@@ -100,7 +103,7 @@ export class SecretCache {
   private seq = 0;
   private disposed = false;
   private readonly aborts = new Set<(reason: Error) => void>();
-  private readonly counters = {
+  private readonly counters: SecretCacheCounters = {
     fetches: 0,
     fetchFailures: 0,
     backgroundRefreshes: 0,
@@ -199,6 +202,11 @@ export class SecretCache {
       });
     this.pendingFlight = flight;
     return flight;
+  }
+
+  /** The live counters of {@link stats}, without a copy (read per request by the api's metrics). */
+  liveCounters(): Readonly<SecretCacheCounters> {
+    return this.counters;
   }
 
   stats(): SecretsManagerCredentialsStats {

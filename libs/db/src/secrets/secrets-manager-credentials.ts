@@ -1,7 +1,7 @@
 import type { CredentialsProvider, DbSecret } from '../credentials';
 import { resolveSecretsOptions, type SecretsManagerCredentialsOptions } from './options';
 import { sdkSecretSource } from './sdk-source';
-import { SecretCache, type SecretsManagerCredentialsStats } from './secret-cache';
+import { SecretCache, type SecretCacheCounters, type SecretsManagerCredentialsStats } from './secret-cache';
 
 /** A {@link CredentialsProvider} reading an RDS secret from Secrets Manager, with its lifecycle and counters. */
 export interface SecretsManagerCredentials extends CredentialsProvider {
@@ -25,6 +25,8 @@ export interface SecretsManagerCredentials extends CredentialsProvider {
   /** Starts the first fetch (call it during init). Never rejects; resolves when that fetch has settled. */
   prefetch(): Promise<void>;
   stats(): SecretsManagerCredentialsStats;
+  /** The live counters of `stats()` (no failure summary or cache age), without a copy: cheap to read per request. */
+  liveCounters(): Readonly<SecretCacheCounters>;
   /** Abandons fetches in flight and destroys the SDK client. */
   dispose(): void;
 }
@@ -53,6 +55,7 @@ export function secretsManagerCredentials(options: SecretsManagerCredentialsOpti
     pending: () => cache.pending(),
     prefetch: () => cache.prefetch(),
     stats: () => cache.stats(),
+    liveCounters: () => cache.liveCounters(),
     dispose: () => {
       cache.dispose();
       source.destroy();
