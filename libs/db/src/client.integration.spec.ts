@@ -100,7 +100,7 @@ describe('query and run', () => {
     expect(db.stats().pool).toMatchObject({ limit: 2, waiting: 0 });
   });
 
-  it('adds the time callers waited for a busy pool to poolWaitMs', async () => {
+  it('adds the time callers waited for a busy pool to poolWaitMs, seen live by liveCounters()', async () => {
     const single = clientFor(server, { pool: { connectionLimit: 1 } });
     try {
       await single.query('SELECT 1'); // the connection is open: later waits are for the pool alone
@@ -114,6 +114,13 @@ describe('query and run', () => {
       const waited = single.stats().poolWaitMs - before;
       expect(waited).toBeGreaterThan(200);
       expect(waited).toBeLessThan(3_000);
+      // liveCounters() is the same figures without a copy, through a deadline view too.
+      const live = single.liveCounters();
+      expect(single.withDeadline(Date.now() + 1_000).liveCounters()).toBe(live);
+      const { pool: _pool, pinningWarnings: _warnings, ...counters } = single.stats();
+      expect({ ...live }).toEqual(counters);
+      await single.query('SELECT 1');
+      expect(live.poolWaitMs).toBeGreaterThan(before + waited - 1e-9);
     } finally {
       await single.close();
     }

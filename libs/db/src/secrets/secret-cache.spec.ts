@@ -128,6 +128,8 @@ describe('SecretCache.get', () => {
     const stats = cache.stats();
     expect(stats.backgroundRefreshes).toBe(calls.length - 1);
     expect(stats.backgroundRefreshFailures).toBe(calls.length - 1);
+    expect(cache.liveCounters()).toBe(cache.liveCounters()); // live, not a copy
+    expect(cache.liveCounters().backgroundRefreshFailures).toBe(stats.backgroundRefreshFailures);
     expect(stats.fetchFailures).toBe(calls.length - 1);
     expect(stats.lastError).toEqual({ name: 'InternalServiceError' });
     const warnings = capture.lines.filter((l) => l.level === 'warn');
