@@ -117,6 +117,14 @@ describe('/items', () => {
     expect((bodyOf(lower) as ItemBody).id).not.toBe((bodyOf(upper) as ItemBody).id);
   });
 
+  it('refuses an anonymous call (no IAM caller in the event) with 403, creating nothing, should a route lose its authoriser', async () => {
+    const res = await ctx.api.invoke({ method: 'POST', path: '/items', body: { name: 'anonymous' }, iamCaller: undefined });
+
+    expect(res.statusCode).toBe(403);
+    expect(bodyOf(res)).toMatchObject({ error: { code: 'missing_authentication' } });
+    expect(await ctx.backend.db.query(`SELECT COUNT(*) AS n FROM ${ctx.backend.db.database}.items`)).toEqual([{ n: 0 }]);
+  });
+
   it("keeps each IAM caller's Idempotency-Keys apart: another caller's same key creates, never replays the first caller's item", async () => {
     const as = (userArn: string, name: string) => {
       const event = restApiEvent({ method: 'POST', path: '/items', body: { name }, headers: { 'Idempotency-Key': 'shared-key' } });

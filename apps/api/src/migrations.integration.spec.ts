@@ -1,11 +1,14 @@
 import { loadMigrations, migrate } from '@serverless-app/db';
 import { type LocalBackend, startLocalBackend } from '@serverless-app/testing';
 import { requestHash } from './kit';
-import { apiFor, bodyOf, MIGRATIONS_DIR } from './testing/api.test-util';
+import { createItem } from './items/items.service';
+import { apiFor, bodyOf, dbFor, MIGRATIONS_DIR } from './testing/api.test-util';
 
 /**
  * The idempotency keys stored on items before 0002–0004 keep working after
- * them: moved to idempotency_keys with the answer their create gave.
+ * them: moved to idempotency_keys with the answer their create gave. They were
+ * stored before keys belonged to a caller, so they move unowned: the service
+ * replays them to a create without a caller; an IAM caller's keys are its own.
  */
 jest.setTimeout(60_000);
 
@@ -45,24 +48,25 @@ it('moves the keys from items to idempotency_keys, so a retry after the upgrade 
   expect(await backend.db.query(`SELECT COUNT(*) AS n FROM ${backend.db.database}.idempotency_keys`)).toEqual([{ n: 2 }]);
 
   await backend.db.query(`DELETE FROM ${backend.db.database}.items`);
+  const db = dbFor(backend);
   const api = apiFor(backend);
   try {
     for (const [i, item] of old.entries()) {
-      const retry = await api.invoke({ method: 'POST', path: '/items', body: { name: item.name, description: item.description }, headers: { 'Idempotency-Key': item.key } });
+      const retry = await createItem(db, { name: item.name, description: item.description }, item.key);
 
-      expect(retry.statusCode).toBe(201);
-      expect(retry.headers?.['idempotent-replayed']).toBe('true');
-      expect(bodyOf(retry)).toEqual({
-        id: Number(before[i]?.id),
-        name: item.name,
-        description: item.description,
-        createdAt: created.toISOString(),
-        updatedAt: created.toISOString(),
+      expect(retry).toEqual({
+        replayed: true,
+        value: { id: Number(before[i]?.id), name: item.name, description: item.description, createdAt: created.toISOString(), updatedAt: created.toISOString() },
       });
     }
-    const otherCase = await api.invoke({ method: 'POST', path: '/items', body: { name: 'x' }, headers: { 'Idempotency-Key': 'old-key-1' } });
-    expect([otherCase.statusCode, otherCase.headers?.['idempotent-replayed']]).toEqual([201, undefined]);
+    const otherCase = await createItem(db, { name: 'x' }, 'old-key-1');
+    expect(otherCase.replayed).toBe(false);
+    // An IAM caller's key is its own: the unowned legacy key is not replayed to it.
+    const signed = await api.invoke({ method: 'POST', path: '/items', body: { name: old[1]?.name, description: null }, headers: { 'Idempotency-Key': 'old-key-2' } });
+    expect([signed.statusCode, signed.headers?.['idempotent-replayed']]).toEqual([201, undefined]);
+    expect((bodyOf(signed) as { id: number }).id).not.toBe(Number(before[1]?.id));
   } finally {
     await api.dispose();
+    await db.close();
   }
 });

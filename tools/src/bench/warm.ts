@@ -4,7 +4,7 @@
  */
 import { createHandler, loadConfig } from '@serverless-app/api';
 import { loadMigrations, migrate } from '@serverless-app/db';
-import { lambdaContext, restApiEvent, startLocalBackend } from '@serverless-app/testing';
+import { lambdaContext, restApiEvent, startLocalBackend, TEST_IAM_CALLER } from '@serverless-app/testing';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { createPool, type Pool } from 'mysql2';
 import { createPool as createPromisePool } from 'mysql2/promise';
@@ -67,7 +67,7 @@ export const warmSection: BenchSection = {
     const pool = createPool({ host, port, user, password, database, connectionLimit: 1, dateStrings: false, timezone: 'Z' });
     const promisePool = createPromisePool({ host, port, user, password, database, connectionLimit: 1, dateStrings: false, timezone: 'Z' });
     try {
-      const created = await handler(restApiEvent({ method: 'POST', path: '/items', body: { name: 'seed' } }), lambdaContext());
+      const created = await handler(restApiEvent({ method: 'POST', path: '/items', body: { name: 'seed' }, iamCaller: TEST_IAM_CALLER }), lambdaContext());
       const itemId = (JSON.parse(created.body) as { id: number }).id;
       const insert = 'INSERT INTO items (name, description, created_at, updated_at) VALUES (?, ?, ?, ?)';
       const comparisons: Comparison[] = [
@@ -83,7 +83,7 @@ export const warmSection: BenchSection = {
           route: 'GET /items/{id}',
           raw: 'SELECT … FROM items WHERE id = ?',
           max: 1.5,
-          api: apiVariant('GET /items/{id}', handler, () => restApiEvent({ path: `/items/${itemId}`, route: '/items/{id}' }), 200),
+          api: apiVariant('GET /items/{id}', handler, () => restApiEvent({ path: `/items/${itemId}`, route: '/items/{id}', iamCaller: TEST_IAM_CALLER }), 200),
           floor: { name: 'raw select', run: () => rawQuery(pool, 'SELECT id, name, description, created_at, updated_at FROM items WHERE id = ?', [itemId]) },
           promiseFloor: { name: 'promise select', run: () => promisePool.query('SELECT id, name, description, created_at, updated_at FROM items WHERE id = ?', [itemId]) },
         },
@@ -91,7 +91,7 @@ export const warmSection: BenchSection = {
           route: 'POST /items',
           raw: 'INSERT INTO items … VALUES (?, ?, ?, ?)',
           max: 1.5,
-          api: apiVariant('POST /items', handler, () => restApiEvent({ method: 'POST', path: '/items', body: { name: 'bench', description: 'warm' } }), 201),
+          api: apiVariant('POST /items', handler, () => restApiEvent({ method: 'POST', path: '/items', body: { name: 'bench', description: 'warm' }, iamCaller: TEST_IAM_CALLER }), 201),
           floor: { name: 'raw insert', run: () => rawQuery(pool, insert, ['bench', 'warm', new Date(), new Date()]) },
           promiseFloor: { name: 'promise insert', run: () => promisePool.query(insert, ['bench', 'warm', new Date(), new Date()]) },
         },

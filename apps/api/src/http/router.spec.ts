@@ -1,4 +1,4 @@
-import { lambdaContext, restApiEvent } from '@serverless-app/testing';
+import { lambdaContext, restApiEvent, TEST_IAM_CALLER } from '@serverless-app/testing';
 import { json } from './response';
 import type { Route, RouteHandler } from './route';
 import { createRouter } from './router';
@@ -34,6 +34,19 @@ describe('createRouter', () => {
 
   it('prefers a literal segment to a parameter, as API Gateway does', async () => {
     expect((await nameOf('GET', '/items/search')).name).toBe('search');
+  });
+
+  it('runs an iam route only for an IAM caller: without one it is 403 missing_authentication, whoever forgot the authoriser', async () => {
+    const guarded = createRouter([{ ...route('POST', '/orders', 'create'), auth: 'iam' }, route('GET', '/orders', 'list')]);
+    const anonymous = restApiEvent({ method: 'POST', path: '/orders' });
+    const forged = restApiEvent({ method: 'POST', path: '/orders', headers: { 'x-amz-user-arn': TEST_IAM_CALLER.userArn, authorization: 'AWS4-HMAC-SHA256 forged' } });
+
+    await expect(guarded(anonymous, lambdaContext())).rejects.toMatchObject({ statusCode: 403, code: 'missing_authentication' });
+    await expect(guarded(forged, lambdaContext())).rejects.toMatchObject({ statusCode: 403, code: 'missing_authentication' });
+    const signed = await guarded(restApiEvent({ method: 'POST', path: '/orders', iamCaller: TEST_IAM_CALLER }), lambdaContext());
+    expect(JSON.parse(signed.body)).toMatchObject({ name: 'create' });
+    const open = await guarded(restApiEvent({ path: '/orders' }), lambdaContext());
+    expect(JSON.parse(open.body)).toMatchObject({ name: 'list' });
   });
 
   it('throws 405 listing the allowed methods of the matched path', async () => {

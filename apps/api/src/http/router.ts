@@ -1,12 +1,13 @@
 import type { Context } from 'aws-lambda';
+import { callerOf } from './caller';
 import { HttpError } from './http-error';
 import type { HttpResponse } from './response';
-import type { ApiContext, HttpEvent, Route, RouteHandler } from './route';
+import type { ApiContext, HttpEvent, Route } from './route';
 
 /** The routes of one path template, by method, with the `Allow` header for a 405. */
 interface Resource {
   template: string;
-  handlers: Map<string, RouteHandler>;
+  handlers: Map<string, Pick<Route, 'auth' | 'handler'>>;
   allow: string;
 }
 
@@ -43,7 +44,7 @@ function resourcesOf(routes: readonly Route[]): Resource[] {
     let resource = byTemplate.get(route.path);
     if (!resource) byTemplate.set(route.path, (resource = { template: route.path, handlers: new Map(), allow: '' }));
     if (resource.handlers.has(route.method)) throw new Error(`route ${route.method} ${route.path} is declared twice`);
-    resource.handlers.set(route.method, route.handler);
+    resource.handlers.set(route.method, { auth: route.auth, handler: route.handler });
     resource.allow = [...resource.handlers.keys()].join(', ');
   }
   return [...byTemplate.values()];
@@ -55,7 +56,9 @@ function resourcesOf(routes: readonly Route[]): Resource[] {
  * precompiled regular expression each (tried only when no literal path
  * matches, as API Gateway prefers literal segments). A trailing slash is
  * ignored. A path with no route is 404 `route_not_found`; a known path with
- * another method is 405 with `Allow`. `{name}` values become `pathParameters`.
+ * another method is 405 with `Allow`; a route with `auth: 'iam'` called without
+ * an IAM caller in `requestContext.identity` is 403 `missing_authentication`.
+ * `{name}` values become `pathParameters`.
  *
  * @example
  * const router = createRouter([{ method: 'GET', path: '/items/{id}', auth: 'none', summary: 'read an item', handler: get }]);
@@ -93,11 +96,16 @@ export function createRouter(routes: readonly Route[]): (event: HttpEvent, conte
       }
     }
     if (!resource) throw new HttpError(404, 'route_not_found', `no route for ${event.httpMethod} ${shown(raw)}`);
-    const handler = resource.handlers.get(event.httpMethod);
-    if (!handler) {
+    const route = resource.handlers.get(event.httpMethod);
+    if (!route) {
       throw new HttpError(405, 'method_not_allowed', `${event.httpMethod} is not allowed on ${shown(raw)}`, { headers: { allow: resource.allow } });
     }
+    // API Gateway answers unsigned calls to AWS_IAM routes itself; this is the second lock, should a route ever be
+    // deployed without its authoriser: no IAM caller in the event, no handler.
+    if (route.auth === 'iam' && callerOf(event) === undefined) {
+      throw new HttpError(403, 'missing_authentication', 'this route needs a request signed with AWS Signature Version 4 (IAM)');
+    }
     if (parameters) event.pathParameters = { ...event.pathParameters, ...parameters };
-    return handler(event, context as ApiContext);
+    return route.handler(event, context as ApiContext);
   };
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDbClient, type DbClient, loadMigrations, migrate, staticCredentials } from '@serverless-app/db';
-import { type HttpEventOptions, lambdaContext, type LambdaContextOptions, type LocalBackend, restApiEvent, startLocalBackend } from '@serverless-app/testing';
+import { type HttpEventOptions, lambdaContext, type LambdaContextOptions, type LocalBackend, restApiEvent, startLocalBackend, TEST_IAM_CALLER } from '@serverless-app/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { join } from 'node:path';
 import { loadConfig } from '../config';
@@ -32,6 +32,8 @@ export function captureLogs() {
 /**
  * A handler wired to the backend exactly as in Lambda (environment → config at
  * "cold start"), with its own secret cache; `options` can swap the features.
+ * `invoke` sends every request as {@link TEST_IAM_CALLER}, as API Gateway would
+ * after checking its signature; `invoke({ ..., iamCaller: undefined })` is anonymous.
  */
 export function apiFor(backend: LocalBackend, env: Record<string, string> = {}, options: Pick<HandlerOptions, 'features'> = {}) {
   // The SDK reads its endpoint and credentials from the process environment; `env` may point it elsewhere.
@@ -41,7 +43,7 @@ export function apiFor(backend: LocalBackend, env: Record<string, string> = {}, 
   const logger = new Logger({ serviceName: 'serverless-app-api', logLevel: config.logLevel });
   const handler: ApiHandler = createHandler({ config, logger, ...options });
   const invoke = (options: HttpEventOptions = {}, context: LambdaContextOptions = {}) =>
-    handler(restApiEvent(options), lambdaContext(context)) as Promise<APIGatewayProxyResult>;
+    handler(restApiEvent({ iamCaller: TEST_IAM_CALLER, ...options }), lambdaContext(context)) as Promise<APIGatewayProxyResult>;
   return { handler, invoke, config, dispose: () => handler.dispose() };
 }
 

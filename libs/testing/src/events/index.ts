@@ -1,3 +1,3 @@
 export { restApiEvent } from './rest-event';
 export { lambdaContext, type LambdaContextOptions } from './lambda-context';
-export type { HttpEventOptions, MultiValueMap } from './shared';
+export { type HttpEventOptions, type IamCaller, type MultiValueMap, TEST_IAM_CALLER } from './shared';

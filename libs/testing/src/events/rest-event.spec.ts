@@ -1,4 +1,5 @@
 import { restApiEvent } from './rest-event';
+import { TEST_IAM_CALLER } from './shared';
 
 describe('restApiEvent', () => {
   it('defaults to GET / on stage dev with null maps, like API Gateway', () => {
@@ -36,6 +37,14 @@ describe('restApiEvent', () => {
     expect(json.body).toBe('{"name":"a"}');
     expect(json.headers['content-type']).toBe('application/json');
     expect(typed.headers).toEqual({ 'Content-Type': 'text/plain' });
+  });
+
+  it('names an IAM caller in requestContext.identity as API Gateway does on an AWS_IAM route, and no one by default', () => {
+    const signed = restApiEvent({ iamCaller: { accessKey: 'AKIAEXAMPLEEXAMPLE12', userArn: 'arn:aws:iam::123456789012:user/alice' } });
+
+    expect(signed.requestContext.identity).toMatchObject({ accessKey: 'AKIAEXAMPLEEXAMPLE12', accountId: '123456789012', user: 'alice', userArn: 'arn:aws:iam::123456789012:user/alice' });
+    expect(restApiEvent().requestContext.identity).toMatchObject({ accessKey: null, accountId: null, user: null, userArn: null });
+    expect(restApiEvent({ iamCaller: TEST_IAM_CALLER }).requestContext.identity.userArn).toBe(TEST_IAM_CALLER.userArn);
   });
 
   it('base64-encodes Buffer bodies', () => {

@@ -8,7 +8,9 @@ const lastValues = (grouped: Record<string, string[]> | null): Record<string, st
  * Builds the event API Gateway REST (v1) sends to a Lambda proxy integration:
  * `headers`/`queryStringParameters` hold the last value of a repeated key, the
  * `multiValue*` maps hold all of them, absent maps are `null`, `path` excludes
- * the stage and `requestContext.path` includes it.
+ * the stage and `requestContext.path` includes it. With `iamCaller`,
+ * `requestContext.identity` names the caller as API Gateway does on an
+ * `AWS_IAM` route.
  *
  * @example
  * const event = restApiEvent({
@@ -51,8 +53,8 @@ export function restApiEvent(options: HttpEventOptions = {}): APIGatewayProxyEve
       resourcePath: req.route,
       domainName: 'localhost',
       identity: {
-        accessKey: null,
-        accountId: null,
+        accessKey: req.iamCaller?.accessKey ?? null,
+        accountId: req.iamCaller ? (/^arn:aws:iam::(\d{12}):/.exec(req.iamCaller.userArn)?.[1] ?? null) : null,
         apiKey: null,
         apiKeyId: null,
         caller: null,
@@ -63,9 +65,9 @@ export function restApiEvent(options: HttpEventOptions = {}): APIGatewayProxyEve
         cognitoIdentityPoolId: null,
         principalOrgId: null,
         sourceIp: req.sourceIp,
-        user: null,
+        user: req.iamCaller ? req.iamCaller.userArn.replace(/^.*[:/]/, '') : null,
         userAgent,
-        userArn: null,
+        userArn: req.iamCaller?.userArn ?? null,
       },
     },
   };

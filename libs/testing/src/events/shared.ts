@@ -30,7 +30,23 @@ export interface HttpEventOptions {
   sourceIp?: string;
   /** Time of the request. @default now */
   time?: Date;
+  /**
+   * The IAM caller API Gateway authenticated, as on an `AWS_IAM` route (`requestContext.identity`); without it
+   * the request is anonymous, as on a public route. {@link TEST_IAM_CALLER} is a ready one.
+   */
+  iamCaller?: IamCaller;
 }
+
+/** What `requestContext.identity` holds for a caller API Gateway authenticated with SigV4. */
+export interface IamCaller {
+  /** The caller's access key id. */
+  accessKey: string;
+  /** The IAM principal's ARN, e.g. `arn:aws:iam::123456789012:user/alice`. */
+  userArn: string;
+}
+
+/** An IAM caller for tests that call `iam` routes directly (no gateway checking a signature). */
+export const TEST_IAM_CALLER: Readonly<IamCaller> = Object.freeze({ accessKey: 'AKIAIOSFODNN7EXAMPLE', userArn: 'arn:aws:iam::000000000000:user/test-caller' });
 
 export interface NormalisedRequest {
   method: string;
@@ -45,6 +61,7 @@ export interface NormalisedRequest {
   requestId: string;
   sourceIp: string;
   time: Date;
+  iamCaller: IamCaller | undefined;
 }
 
 const toPairs = (map: MultiValueMap | undefined): Array<[string, string]> =>
@@ -85,6 +102,7 @@ export function normalise(options: HttpEventOptions): NormalisedRequest {
     requestId: options.requestId ?? randomUUID(),
     sourceIp: options.sourceIp ?? '127.0.0.1',
     time: options.time ?? new Date(),
+    iamCaller: options.iamCaller,
   };
 }
 
