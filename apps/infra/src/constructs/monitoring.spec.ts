@@ -181,6 +181,13 @@ describe.each([['dev'], ['prod']] as const)('Monitoring (%s)', (stageName) => {
     for (const [id] of resourcesOf(template, 'AWS::CloudWatch::Alarm')) expect([id, body.includes(`"${id}"`)]).toEqual([id, true]);
     for (const name of Object.keys(FIXTURE_METRICS.metrics)) expect([name, body.includes(name)]).toEqual([name, true]);
     expect(body).toContain('SecretRotationFailed');
+    // The api writes its metrics as sums: none is charted as an average of sums.
+    const unescaped = body.replace(/\\+"/g, '"');
+    for (const name of Object.keys(FIXTURE_METRICS.metrics)) {
+      const series = new RegExp(`"${FIXTURE_METRICS.namespace}","${name}",[^\\]]*"stat":"(\\w+)"`).exec(unescaped);
+      if (series) expect([name, series[1]]).toEqual([name, 'Sum']);
+    }
+    expect(unescaped).toMatch(/"PoolWaitMs",[^\]]*"stat":"Sum"/);
   });
 });
 

@@ -158,7 +158,8 @@ export class Monitoring extends Construct {
         alarms: apiMetricsLayer,
         metrics: Object.keys(contract.metrics)
           .filter((name) => !apiMetricsLayer.some((alarm) => alarm.node.id === name))
-          .map((name) => apiMetric(contract, name, stageName, { statistic: contract.metrics[name] === 'Count' ? cloudwatch.Stats.SUM : cloudwatch.Stats.AVERAGE })),
+          // The api writes sums (of up to a second each), so every one is charted as a sum; PoolWaitMs / Requests is the mean wait.
+          .map((name) => apiMetric(contract, name, stageName)),
       },
       { title: 'RDS Proxy', alarms: proxyLayer, metrics: [] },
       { title: 'Database (RDS for MySQL)', alarms: databaseLayer, metrics: [] },
