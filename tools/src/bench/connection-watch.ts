@@ -1,0 +1,51 @@
+import type { MysqlServer } from '@serverless-app/testing';
+import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+import { sleep } from './world';
+
+/** Connections on the server, read from its status while something runs. */
+export interface ConnectionWatch {
+  /** `Threads_connected` now (this watch's own connection included). */
+  current(): Promise<number>;
+  /** Resets `Max_used_connections` to the connections open now (`FLUSH STATUS`) and the polled peak to 0. */
+  reset(): Promise<void>;
+  /** Polls `Threads_connected` every `everyMs` until stopped; the highest seen, this watch's own connection included. */
+  poll(everyMs?: number): { stop(): Promise<number> };
+  /** `Max_used_connections` since the last reset. */
+  maxUsed(): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function statusValue(conn: Connection, name: string): Promise<number> {
+  const [rows] = await conn.query<RowDataPacket[]>('SHOW GLOBAL STATUS LIKE ?', [name]);
+  return Number(rows[0]?.['Value']);
+}
+
+/** One admin connection, opened before any storm, so it always has its slot (admin also has MariaDB's extra one). */
+export async function watchConnections(db: MysqlServer): Promise<ConnectionWatch> {
+  const conn = await createConnection(db.admin);
+  return {
+    current: () => statusValue(conn, 'Threads_connected'),
+    reset: async () => {
+      await conn.query('FLUSH STATUS');
+    },
+    poll(everyMs = 20) {
+      let peak = 0;
+      let running = true;
+      const loop = (async () => {
+        while (running) {
+          peak = Math.max(peak, await statusValue(conn, 'Threads_connected'));
+          await sleep(everyMs);
+        }
+      })();
+      return {
+        stop: async () => {
+          running = false;
+          await loop;
+          return peak;
+        },
+      };
+    },
+    maxUsed: () => statusValue(conn, 'Max_used_connections'),
+    close: () => conn.end(),
+  };
+}
