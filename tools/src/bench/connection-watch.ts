@@ -1,5 +1,6 @@
 import type { MysqlServer } from '@serverless-app/testing';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+import { createServer, type AddressInfo } from 'node:net';
 import { sleep } from './world';
 
 /** Connections on the server, read from its status while something runs. */
@@ -20,9 +21,12 @@ async function statusValue(conn: Connection, name: string): Promise<number> {
   return Number(rows[0]?.['Value']);
 }
 
-/** One admin connection, opened before any storm, so it always has its slot (admin also has MariaDB's extra one). */
-export async function watchConnections(db: MysqlServer): Promise<ConnectionWatch> {
-  const conn = await createConnection(db.admin);
+/**
+ * One admin connection on `port` — the server's `extra-port`, see {@link extraPortFlags} — so watching takes none
+ * of the `max_connections` slots the storm competes for (it still counts in `Threads_connected`).
+ */
+export async function watchConnections(db: MysqlServer, port = db.port): Promise<ConnectionWatch> {
+  const conn = await createConnection({ ...db.admin, port });
   return {
     current: () => statusValue(conn, 'Threads_connected'),
     reset: async () => {
@@ -49,3 +53,15 @@ export async function watchConnections(db: MysqlServer): Promise<ConnectionWatch
     close: () => conn.end(),
   };
 }
+
+/** A free TCP port on 127.0.0.1 (free when asked; the server started next binds it). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** MariaDB's flags for a second port with its own connection slots, outside `max_connections`. */
+export const extraPortFlags = (port: number) => ({ 'extra-port': port, 'extra-max-connections': 2 });
