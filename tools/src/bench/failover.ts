@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { num, renderTable } from './markdown';
 import { naiveHandler } from './naive-handler';
+import { firstSuccessAfter, type Sample } from './samples';
 import type { BenchSection } from './section';
 import { apiEnvironment, sleep, startBenchBackend, startBenchProxy } from './world';
 
@@ -14,12 +15,6 @@ interface Subject {
   dispose(): Promise<void>;
 }
 
-/** One request a subject sent, in `performance.now()` milliseconds. */
-interface Sample {
-  start: number;
-  end: number;
-  status: number;
-}
 
 /** Sends `GET /` back to back (a short pause between) until stopped. */
 function hammer(subject: Subject) {
@@ -36,10 +31,6 @@ function hammer(subject: Subject) {
   return { samples, stop: () => ((running = false), loop) };
 }
 
-/** End of the first successful request sent after `after`, or undefined. */
-export function firstSuccessAfter(samples: readonly Sample[], after: number): number | undefined {
-  return samples.find((s) => s.start >= after && s.status === 200)?.end;
-}
 
 /** One subject's figures over the rounds. */
 interface Outcome {

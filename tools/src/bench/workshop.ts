@@ -1,4 +1,5 @@
 import { count, num, ratio, renderTable } from './markdown';
+import { monthlySecretsCost, PRICE_PER_CALL, SECONDS_PER_MONTH } from './secrets-cost';
 import type { BenchSection } from './section';
 import { summarise, time } from './stats';
 import { apiEnvironment, startBenchBackend } from './world';
@@ -6,12 +7,6 @@ import { workshopHandler } from './workshop-handler';
 
 const REQUESTS = Number(process.env['BENCH_WORKSHOP_REQUESTS'] ?? 500);
 const BLOCK = 50;
-const PRICE_PER_CALL = 0.05 / 10_000;
-const SECONDS_PER_MONTH = 30 * 24 * 3_600;
-
-/** Dollars a month for Secrets Manager at `callsPerRequest` and 100 requests/s. */
-export const monthlySecretsCost = (callsPerRequest: number, requestsPerSecond = 100) =>
-  callsPerRequest * requestsPerSecond * SECONDS_PER_MONTH * PRICE_PER_CALL;
 
 const dollars = (value: number) => `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
