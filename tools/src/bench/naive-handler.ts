@@ -18,13 +18,19 @@ export async function naiveHandler(options: { secretId: string; host: string; po
     ...(options.ca ? { ssl: { ca: options.ca } } : {}),
   });
   conn.on('error', () => undefined); // a dropped connection must not crash the process; the next query fails instead
+  const errors = new Map<string, number>();
   return {
+    /** How often each error code was met (`code`, else `errno`), for the report. */
+    errors,
     /** `GET /`: 200 with the database's time, 500 on any error. */
     get: async (): Promise<number> => {
       try {
         await conn.query("SELECT DATE_FORMAT(NOW(), '%Y-%m-%dT%H:%i:%s') AS now");
         return 200;
-      } catch {
+      } catch (error) {
+        const { code, errno, message } = error as { code?: string; errno?: number; message?: string };
+        const key = code ?? (message?.includes('closed state') ? '"closed state"' : String(errno ?? 'other'));
+        errors.set(key, (errors.get(key) ?? 0) + 1);
         return 500;
       }
     },
