@@ -10,6 +10,7 @@ import { rewriteDoc } from './doc-sections';
 import { describeEnvironment } from './environment';
 import { failoverSection } from './failover';
 import { proxySection } from './proxy';
+import { isProxyThread, runProxyThread } from './proxy-thread';
 import type { BenchSection } from './section';
 import { stormSection } from './storm';
 import { workshopSection } from './workshop';
@@ -59,10 +60,15 @@ async function main(): Promise<void> {
   out(`bench: wrote docs/benchmarks.md (${[...fresh.keys()].join(', ')}) in ${seconds(performance.now() - began)}`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(error instanceof BenchArgsError ? `${error.message}\n` : `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(error instanceof BenchArgsError ? 2 : 1);
-  },
-);
+// The bundle is also the entry point of the storm's proxy thread.
+if (isProxyThread()) {
+  void runProxyThread();
+} else {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(error instanceof BenchArgsError ? `${error.message}\n` : `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(error instanceof BenchArgsError ? 2 : 1);
+    },
+  );
+}

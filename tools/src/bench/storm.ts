@@ -3,7 +3,8 @@ import { type ConnectionWatch, extraPortFlags, freePort, watchConnections } from
 import { count, num, percent, renderTable } from './markdown';
 import type { BenchSection } from './section';
 import { summarise } from './stats';
-import { type ApiEnvironment, apiEnvironment, sleep, startBenchBackend, startBenchProxy } from './world';
+import { startProxyThread } from './proxy-thread';
+import { type ApiEnvironment, apiEnvironment, sleep, startBenchBackend } from './world';
 
 const SIZES = (process.env['BENCH_STORM_SIZES'] ?? '30,100,300,1000').split(',').map(Number);
 const REQUESTS_PER_ENV = Number(process.env['BENCH_STORM_REQUESTS'] ?? 3);
@@ -22,8 +23,12 @@ export interface StormResult {
   wallMs: number;
   peakThreads: number;
   maxUsed: number;
+  /** CPU time of this process (all environments, and the proxy when in the path) over the wall time, in %: 200 is both cores. */
+  cpuPercent: number;
   proxyDbPeak?: number;
   borrowTimeouts?: number;
+  /** Client connections the proxy accepted, and those that completed TLS and login. */
+  proxyClients?: { received: number; loggedIn: number };
 }
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
@@ -56,6 +61,7 @@ async function storm(n: number, env: Record<string, string>, backend: LocalBacke
     const ok: number[] = [];
     const all: number[] = [];
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     await Promise.all(
       envs.map(async (environment) => {
         for (let i = 0; i < REQUESTS_PER_ENV; i++) {
@@ -69,9 +75,11 @@ async function storm(n: number, env: Record<string, string>, backend: LocalBacke
       }),
     );
     const wallMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuPercent = (100 * (cpu.user + cpu.system)) / 1_000 / wallMs;
     const peakThreads = await poll.stop();
     const s = summarise(ok);
-    return { n, requests: all.length, ok: ok.length, statuses, okLatency: { p50: s.p50, p99: s.p99 }, allP99: summarise(all).p99, wallMs, peakThreads, maxUsed: await watch.maxUsed() };
+    return { n, requests: all.length, ok: ok.length, statuses, okLatency: { p50: s.p50, p99: s.p99 }, allP99: summarise(all).p99, wallMs, cpuPercent, peakThreads, maxUsed: await watch.maxUsed() };
   } finally {
     await Promise.all(envs.map((environment) => environment.dispose()));
   }
@@ -95,9 +103,10 @@ function table(results: readonly StormResult[]): string {
       { header: 'p99 ms (ok)', align: 'right' },
       { header: 'p99 ms (all)', align: 'right' },
       { header: 'wall s', align: 'right' },
+      { header: 'bench CPU %', align: 'right' },
       { header: 'peak Threads_connected', align: 'right' },
       { header: 'Max_used_connections', align: 'right' },
-      { header: 'proxy: DB conns peak / 9501s', align: 'right' },
+      { header: 'proxy: DB conns peak / 9501s / clients logged in of accepted', align: 'right' },
     ],
     results.map((r) => [
       count(r.n),
@@ -108,9 +117,10 @@ function table(results: readonly StormResult[]): string {
       num(r.okLatency.p99, 1),
       num(r.allP99, 1),
       num(r.wallMs / 1_000, 1),
+      num(r.cpuPercent, 0),
       String(r.peakThreads),
       String(r.maxUsed),
-      r.proxyDbPeak === undefined ? '—' : `${r.proxyDbPeak} / ${r.borrowTimeouts ?? 0}`,
+      r.proxyDbPeak === undefined ? '—' : `${r.proxyDbPeak} / ${r.borrowTimeouts ?? 0} / ${count(r.proxyClients?.loggedIn ?? 0)} of ${count(r.proxyClients?.received ?? 0)}`,
     ]),
   );
 }
@@ -131,11 +141,17 @@ export const stormSection: BenchSection = {
         results.push({ ...direct, path: 'direct' });
         progress(`N=${n} direct: ${percent(direct.ok, direct.requests)} ok, peak ${direct.peakThreads} threads, ${num(direct.wallMs / 1_000, 1)} s`);
         await settle();
-        const through = await startBenchProxy(backend);
+        const through = await startProxyThread(backend, __filename);
         try {
-          const proxied = await storm(n, through.env(), backend, watch);
-          const m = through.proxy.metrics();
-          results.push({ ...proxied, path: 'proxy', proxyDbPeak: m.DatabaseConnectionsPeak, borrowTimeouts: m.DatabaseConnectionsBorrowTimeouts });
+          const proxied = await storm(n, through.env, backend, watch);
+          const m = await through.metrics();
+          results.push({
+            ...proxied,
+            path: 'proxy',
+            proxyDbPeak: m.DatabaseConnectionsPeak,
+            borrowTimeouts: m.DatabaseConnectionsBorrowTimeouts,
+            proxyClients: { received: m.ClientConnectionsReceived, loggedIn: m.ClientConnectionsSetupSucceeded },
+          });
           progress(`N=${n} proxy: ${percent(proxied.ok, proxied.requests)} ok, peak ${proxied.peakThreads} threads, ${num(proxied.wallMs / 1_000, 1)} s`);
         } finally {
           await through.close();
@@ -167,17 +183,21 @@ environments and proxy are closed and the server back to its baseline between st
 
 **Why one process.** The environments are separate handler instances in one Node process, not worker
 processes: what the storm is about — how many connections reach the server, and when — is decided by each
-environment's own pool, and those are fully separate here. 1,000 worker processes would not fit this 2-core,
-24 GB machine (a Node process with the api loaded is ~60–80 MB), and even 300 would measure the scheduler. What
-this does not model: real Lambdas run in parallel on their own CPUs, so client-side CPU (TLS handshakes above all)
-is serialised here, and the proxy shares that CPU too; latencies in the larger storms are therefore pessimistic
-for the proxy path, and wall time is not what Lambda would show.
+environment's own pool, and those are fully separate here. 1,000 worker processes would not fit this 2-core
+machine (a Node process with the api loaded is tens of MB and ~0.3 s of CPU to start), and even 300 would measure
+the scheduler. The proxy runs on its own worker thread (the bench bundle is its entry point), so its TLS handshakes
+and relaying do not queue behind the environments' on one event loop, as they would not in AWS. What this does not
+model: real Lambdas run in parallel on their own CPUs, so the environments' client-side work (TLS handshakes above
+all) is serialised on one thread here; latencies in the larger storms are therefore pessimistic, above all on the
+proxy path, and wall time is not what Lambda would show.
 
 ${table(results)}
 
 "failed answers": status codes other than 200 (503 + \`Retry-After\` is the api's answer to a database it cannot
 reach in time; "thrown" would be a handler that did not answer at all). "ok" latencies are of the 200s only; "all"
-includes the time a failed answer took.
+includes the time a failed answer took. "bench CPU %": this process's CPU time over the storm's wall time (200 % is
+both cores; the machine is shared with other work, so less may be available). \`Max_used_connections\` can read
+one above \`max_connections\` + the watcher: the server counts a connection it has accepted before refusing it with 1040.
 
 ${discuss(results)}`;
 }
@@ -202,13 +222,34 @@ cannot go below one.
 
 Through the proxy ${proxy.every((r) => r.ok === r.requests) ? 'every request succeeded at every N' : 'success was'} (${successes(proxy)}), with at most ${dbPeak} database
 connections (the proxy may open 27) and ${timeouts} borrow timeouts: each \`SELECT NOW()\` holds a database
-connection for well under a millisecond, so a handful of them serve a thousand client sessions. That is the case
-for RDS Proxy in this design, measured. What is not good: the proxy path's tail grows with N (p99
+connection for well under a millisecond, so a handful of them serve hundreds of client sessions. That is the case
+for RDS Proxy in this design, measured. ${proxyShortfall(proxy)}
+
+What is not good: the proxy path's tail grows with N (p99
 ${num(largestProxy.okLatency.p99 / 1_000, 1)} s at N=${count(largestProxy.n)}, p50
 ${num(largestProxy.okLatency.p50, 1)} ms): every environment's first request is a TLS handshake and a
-\`caching_sha2_password\` login, and here all of them — client and proxy sides — queue for the same two cores.
+\`caching_sha2_password\` login, and here all of them share two cores (the environments' ends one thread).
 Part of that is this one-process set-up; part is real (a proxy's handshake rate is finite, and RDS Proxy has its
 own client-connection limits, which this stand-in does not model). And the figures flatter the proxy in one way:
 real statements hold connections longer than \`SELECT NOW()\`, and the connections needed grow with statement
 time × request rate, so a slow query under a storm would reach the 27 and wait on borrows (5 s, then 9501 → 503).`;
+}
+
+/** What went wrong through the proxy, if anything, from the figures. */
+function proxyShortfall(proxy: readonly StormResult[]): string {
+  const failed = proxy.filter((r) => r.ok < r.requests);
+  if (failed.length === 0) return '';
+  return failed
+    .map(
+      (r) => `At N=${count(r.n)} through the proxy ${percent(r.requests - r.ok, r.requests)} of requests failed (${statusText(r.statuses)}), ${(r.borrowTimeouts ?? 0) === 0 ? 'yet no borrow timed out (no 9501)' : `${r.borrowTimeouts} borrows timed out (9501)`}, and the proxy used at most ${r.proxyDbPeak ?? 0} of its 27 database connections: the
+database was not the limit. The proxy completed ${count(r.proxyClients?.loggedIn ?? 0)} client logins out of
+${count(r.proxyClients?.received ?? 0)} connections accepted (retries included) while this process ran at ${num(r.cpuPercent, 0)} % CPU: the
+failures are environments whose TLS handshake and \`caching_sha2_password\` login to the proxy did not finish within
+the api's 3 s acquire timeout and 5 s retry budget (with \`BENCH_LOG_LEVEL=ERROR\` the api logs them as
+\`ACQUIRE_TIMEOUT\`), because the client ends of ${count(r.n)} handshakes share one thread and the whole machine has two
+shared cores. In AWS each environment has its own CPU and RDS Proxy its own fleet, so this row says more about the
+simulation than the design — but it does show the cost a cold-start storm puts on a proxy
+(one TLS handshake per environment), and that the api's connect timeout is what turns a slow handshake into a 503.`,
+    )
+    .join('\n\n');
 }

@@ -32,10 +32,10 @@ export interface ApiEnvironment {
   handler: ApiHandler;
 }
 
-/** An api execution environment with `env` (the backend's or the proxy's) as its Lambda environment. */
+/** An api execution environment with `env` (the backend's or the proxy's) as its Lambda environment; it logs nothing unless `BENCH_LOG_LEVEL` says so (e.g. `ERROR`, to see why requests failed). */
 export function apiEnvironment(env: Record<string, string>): ApiEnvironment {
   const config = loadConfig({ ...env, NODE_ENV: 'production', LOG_LEVEL: 'ERROR' });
-  const handler = createHandler({ config, logger: new Logger({ serviceName: 'bench', logLevel: 'SILENT' }) });
+  const handler = createHandler({ config, logger: new Logger({ serviceName: 'bench', logLevel: (process.env['BENCH_LOG_LEVEL'] ?? 'SILENT') as 'SILENT' }) });
   return {
     handler,
     get: () => handler(restApiEvent({ path: '/' }), lambdaContext()).then((res) => res.statusCode, () => 0),
