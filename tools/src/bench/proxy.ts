@@ -7,7 +7,7 @@ import { count, num, renderTable } from './markdown';
 import type { BenchSection } from './section';
 import { summarise, time } from './stats';
 
-const QUERIES = Number(process.env['BENCH_PROXY_QUERIES'] ?? 10_000);
+const QUERIES = Number(process.env['BENCH_PROXY_QUERIES'] ?? 20_000);
 const BLOCK = Number(process.env['BENCH_PROXY_BLOCK'] ?? 500);
 const WARM_UP = 1_000;
 const SIDES = ['direct', 'relay', 'proxy'] as const;

@@ -222,8 +222,10 @@ cannot go below one.
 
 Through the proxy ${proxy.every((r) => r.ok === r.requests) ? 'every request succeeded at every N' : 'success was'} (${successes(proxy)}), with at most ${dbPeak} database
 connections (the proxy may open 27) and ${timeouts} borrow timeouts: each \`SELECT NOW()\` holds a database
-connection for well under a millisecond, so a handful of them serve hundreds of client sessions. That is the case
-for RDS Proxy in this design, measured. ${proxyShortfall(proxy)}
+connection for well under a millisecond, so at most ${dbPeak} connections served up to ${count(largestProxy.n)} client
+sessions, while the server stayed below its limit. That is the case for RDS Proxy in this design, measured. (The
+proxy opens a database connection whenever a borrow finds none idle, up to its cap, so a burst of simultaneous first
+requests drives it towards 27 even though steady traffic of this kind would need only a few.) ${proxyShortfall(proxy)}
 
 What is not good: the proxy path's tail grows with N (p99
 ${num(largestProxy.okLatency.p99 / 1_000, 1)} s at N=${count(largestProxy.n)}, p50
