@@ -220,7 +220,7 @@ can with that: it retries within its budget and then answers 503 with \`Retry-Af
 all answers ${num(largest.allP99 / 1_000, 1)} s at N=${count(largest.n)}${largest.allP99 > 5_000 ? ', past the 5 s budget because all the handlers share two cores here' : ''}). No client-side setting fixes this; fewer connections per environment
 cannot go below one.
 
-Through the proxy ${proxy.every((r) => r.ok === r.requests) ? 'every request succeeded at every N' : 'success was'} (${successes(proxy)}), with at most ${dbPeak} database
+Through the proxy ${proxy.every((r) => r.ok === r.requests) ? `every request succeeded at every N (${successes(proxy)})` : `success was ${successes(proxy)}`}, with at most ${dbPeak} database
 connections (the proxy may open 27) and ${timeouts} borrow timeouts: each \`SELECT NOW()\` holds a database
 connection for well under a millisecond, so at most ${dbPeak} connections served up to ${count(largestProxy.n)} client
 sessions, while the server stayed below its limit. That is the case for RDS Proxy in this design, measured. (The
@@ -255,7 +255,7 @@ the api's 3 s acquire timeout and 5 s retry budget (with \`BENCH_LOG_LEVEL=ERROR
 \`ACQUIRE_TIMEOUT\`), because the client ends of ${count(r.n)} handshakes share one thread and the whole machine has two
 shared cores.${retryNote(r)} In AWS each environment has its own CPU and RDS Proxy its own fleet, so this row says more about the
 simulation than the design — but it does show the cost a cold-start storm puts on a proxy
-(one TLS handshake per environment), and that the api's connect timeout is what turns a slow handshake into a 503.`,
+(one TLS handshake per environment), and that the api's 3 s connect and acquire timeouts are what turn a slow handshake into a 503.`,
     )
     .join('\n\n');
 }
