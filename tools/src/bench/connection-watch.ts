@@ -9,7 +9,7 @@ export interface ConnectionWatch {
   current(): Promise<number>;
   /** Resets `Max_used_connections` to the connections open now (`FLUSH STATUS`) and the polled peak to 0. */
   reset(): Promise<void>;
-  /** Polls `Threads_connected` every `everyMs` until stopped; the highest seen, this watch's own connection included. */
+  /** Polls `Threads_connected` every `everyMs` until stopped, and once more then; the highest seen, this watch's own connection included. */
   poll(everyMs?: number): { stop(): Promise<number> };
   /** `Max_used_connections` since the last reset. */
   maxUsed(): Promise<number>;
@@ -45,7 +45,8 @@ export async function watchConnections(db: MysqlServer, port = db.port): Promise
         stop: async () => {
           running = false;
           await loop;
-          return peak;
+          // One last look while the storm's connections are still open: a storm shorter than a poll may see none.
+          return Math.max(peak, await statusValue(conn, 'Threads_connected'));
         },
       };
     },
