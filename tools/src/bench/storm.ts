@@ -230,7 +230,7 @@ requests drives it towards 27 even though steady traffic of this kind would need
 What is not good: ${largestProxy.n >= 1_000 ? `the N=1,000 proxy row is not stable on this machine. Once the environments' handshakes
 fall behind the api's 3 s acquire timeout, the retries make it worse, so a run lands on one side of a cliff or the
 other depending on what else the machine is doing: during development it ranged from 6 % to 100 % success over
-eleven runs (a 10-minute secret cache on the proxy, tried in case its Secrets Manager re-reads were stalling logins,
+fourteen runs (a 10-minute secret cache on the proxy, tried in case its Secrets Manager re-reads were stalling logins,
 did not steady it). Read this run's row as one draw. And ` : ''}the proxy path's tail grows with N (p99
 ${num(largestProxy.okLatency.p99 / 1_000, 1)} s at N=${count(largestProxy.n)}, p50
 ${num(largestProxy.okLatency.p50, 1)} ms): every environment's first request is a TLS handshake and a
