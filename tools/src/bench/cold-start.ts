@@ -30,6 +30,7 @@ const LAMBDA_ENV: Record<string, string> = {
   DB_SECRET_ID: 'serverless-app-rds-secret',
   DB_HOST: 'proxy.proxy-example.us-east-1.rds.amazonaws.com',
   DB_NAME: 'app',
+  STAGE: 'dev',
 };
 
 /** Each dependency that matters at init, bundled alone the way the api bundle is (same esbuild options). */
