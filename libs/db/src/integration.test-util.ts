@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import type { MysqlServer } from '@serverless-app/testing';
 import { createDbClient, type DbClient, type DbClientOptions } from './client';
 import type { CredentialsProvider, DbCredentials } from './credentials';
@@ -57,26 +55,7 @@ export function clientFor(server: MysqlServer, overrides: Partial<DbClientOption
   });
 }
 
-/**
- * Kills the app user's connections from another process while this one's event
- * loop is blocked — what a Lambda sees when the proxy closes its idle
- * connections while it is frozen: on waking, the pool still holds them.
- */
-export function killWhileFrozen(server: MysqlServer, user = server.app.user): void {
-  const script = `
-    const mysql = require('mysql2/promise');
-    (async () => {
-      const c = await mysql.createConnection(JSON.parse(process.env.ADMIN));
-      const [rows] = await c.query('SELECT id FROM information_schema.processlist WHERE user = ?', [process.env.TARGET]);
-      for (const r of rows) await c.query('KILL ' + Number(r.id)).catch(() => {});
-      await c.end();
-    })().catch((e) => { process.stderr.write(String((e && e.stack) || e)); process.exit(1); });`;
-  execFileSync(process.execPath, ['-e', script], {
-    cwd: join(__dirname, '../../..'),
-    env: { ...process.env, ADMIN: JSON.stringify(server.admin), TARGET: user },
-    stdio: 'pipe',
-  });
-}
+export { killWhileFrozen } from '@serverless-app/testing';
 
 /** Connections of `user` the server currently has open. */
 export async function openConnections(server: MysqlServer, user = server.app.user): Promise<number> {

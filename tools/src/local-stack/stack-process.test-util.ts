@@ -23,7 +23,7 @@ export interface StackProcess {
 
 /**
  * Starts `tools/src/local-stack/main.ts` as `npm start` does (`PORT=0`, the stack file in a temp folder),
- * with `env` on top of this process's environment, and waits for its stack file.
+ * with `env` on top of this process's environment, and waits for its stack file and its banner.
  *
  * @example
  * const stack = await startStackProcess({ LOCAL_RDS_PROXY: 'off' });
@@ -53,7 +53,8 @@ export async function startStackProcess(env: Record<string, string> = {}): Promi
     temp.cleanup();
   };
 
-  await eventually(() => exited || readStackFile(stackFile) !== undefined);
+  // Up once the stack file is written and the banner, printed right after it, is out.
+  await eventually(() => exited || (readStackFile(stackFile) !== undefined && output.includes('local stack is running')));
   if (exited) {
     await cleanup();
     throw new Error(`The stack exited before it was up:\n${output}`);

@@ -1,7 +1,5 @@
-import type { LocalBackend } from '@serverless-app/testing';
-import { execFileSync } from 'node:child_process';
+import { killWhileFrozen, type LocalBackend } from '@serverless-app/testing';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { apiFor, captureLogs, startBackend } from '../testing/api.test-util';
 import { type EmfLine, emfLines, withDimensions } from './emf.test-util';
 import { API_METRICS_CONTRACT } from './metrics-contract';
@@ -37,25 +35,6 @@ async function emfOf(requests: (api: ReturnType<typeof apiFor>, written: () => E
 
 const metricNames = (line: EmfLine | undefined) => line?._aws.CloudWatchMetrics[0]?.Metrics.map((m) => m.Name);
 
-/**
- * Kills the app user's connections from another process while this one's event loop is blocked, as when the
- * proxy closes a frozen Lambda's idle connections: on waking, the pool still holds them.
- */
-function killWhileFrozen(): void {
-  const script = `
-    const mysql = require('mysql2/promise');
-    (async () => {
-      const c = await mysql.createConnection(JSON.parse(process.env.ADMIN));
-      const [rows] = await c.query('SELECT id FROM information_schema.processlist WHERE user = ?', [process.env.TARGET]);
-      for (const r of rows) await c.query('KILL ' + Number(r.id)).catch(() => {});
-      await c.end();
-    })().catch((e) => { process.stderr.write(String((e && e.stack) || e)); process.exit(1); });`;
-  execFileSync(process.execPath, ['-e', script], {
-    cwd: join(__dirname, '../../../..'),
-    env: { ...process.env, ADMIN: JSON.stringify(backend.db.admin), TARGET: backend.db.app.user },
-    stdio: 'pipe',
-  });
-}
 
 it('writes one line per request with the contract\'s namespace, service and stage, ColdStart on the first only', async () => {
   const lines = await emfOf(async (api) => {
@@ -102,7 +81,7 @@ it('reports what libs/db\'s counters moved by since the last request: connection
   const lines = await emfOf(async (api) => {
     await api.invoke({ path: '/' });
     await api.invoke({ path: '/' });
-    killWhileFrozen();
+    killWhileFrozen(backend.db);
     expect((await api.invoke({ path: '/' })).statusCode).toBe(200);
     await api.invoke({ path: '/' });
   });
@@ -147,7 +126,7 @@ it('writes at once, interval or not, when a failure counter moved', async () => 
     async (api, written) => {
       await api.invoke({ path: '/' });
       await api.invoke({ path: '/' });
-      killWhileFrozen();
+      killWhileFrozen(backend.db);
       expect((await api.invoke({ path: '/' })).statusCode).toBe(200);
       afterKill = withDimensions(written(), 'service', 'stage');
     },
