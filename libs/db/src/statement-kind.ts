@@ -10,13 +10,18 @@ export function leadingVerb(sql: string): { verb: string; at: number } | undefin
   return verb === undefined ? undefined : { verb: verb.toUpperCase(), at };
 }
 
+/** The statement without leading comments and blanks, and its first keyword (upper case) past any opening parentheses. */
+function firstKeyword(sql: string): { body: string; verb: string | undefined } {
+  const body = sql.replace(LEADING_NOISE, '');
+  return { body, verb: /^\(*\s*([A-Za-z]+)/.exec(body)?.[1]?.toUpperCase() };
+}
+
 /**
  * True when a statement only reads, so running it again after a lost
  * connection cannot change anything. Conservative: when unsure, false.
  */
 export function isReplayableRead(sql: string): boolean {
-  const body = sql.replace(LEADING_NOISE, '');
-  const verb = /^\(*\s*([A-Za-z]+)/.exec(body)?.[1]?.toUpperCase();
+  const { body, verb } = firstKeyword(sql);
   return verb !== undefined && READ_VERBS.has(verb) && !SIDE_EFFECTS.test(body);
 }
 
@@ -33,6 +38,6 @@ const KINDS: Readonly<Record<string, InstrumentedKind>> = { SELECT: 'select', IN
  * statementKind('select * from items where id = ?'); // 'select'
  */
 export function statementKind(sql: string): InstrumentedKind {
-  const verb = /^\(*\s*([A-Za-z]+)/.exec(sql.replace(LEADING_NOISE, ''))?.[1]?.toUpperCase();
+  const { verb } = firstKeyword(sql);
   return (verb !== undefined && KINDS[verb]) || 'other';
 }

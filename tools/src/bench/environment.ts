@@ -4,13 +4,13 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join } from 'node:path';
 import { renderTable } from './markdown';
-import { repoRoot } from './world';
+import { workspaceRoot } from './workspace-root';
 
 const PACKAGES = ['mysql2', '@aws-sdk/client-secrets-manager', '@middy/core', '@aws-lambda-powertools/logger', 'esbuild', 'typescript', 'nx'];
 
 function packageVersion(name: string): string {
   try {
-    return (JSON.parse(readFileSync(join(repoRoot(), 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(join(workspaceRoot(), 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return 'not installed';
   }

@@ -16,7 +16,7 @@ import type { BenchSection } from './section';
 import { stormSection } from './storm';
 import { warmSection } from './warm';
 import { workshopSection } from './workshop';
-import { repoRoot } from './world';
+import { workspaceRoot } from './workspace-root';
 
 /** The sections, in the order of the document. */
 const SECTIONS: readonly BenchSection[] = [
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     fresh.set(section.id, `## ${section.title}\n\n${measured}\n\n${body}`);
     out(`[${section.id}] done in ${seconds(took)}`);
   }
-  const doc = join(repoRoot(), 'docs/benchmarks.md');
+  const doc = join(workspaceRoot(), 'docs/benchmarks.md');
   const existing = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
   const order = [...new Set([ENVIRONMENT_ID, ...DOC_ORDER, ...SECTIONS.map((s) => s.id)])];
   writeFileSync(doc, rewriteDoc(existing, PREAMBLE, order, fresh));

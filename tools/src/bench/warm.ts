@@ -3,24 +3,21 @@
  * measured in one process, interleaved in blocks, against one throwaway MariaDB.
  */
 import { createHandler, loadConfig } from '@serverless-app/api';
-import { loadMigrations, migrate } from '@serverless-app/db';
-import { lambdaContext, restApiEvent, startLocalBackend, TEST_IAM_CALLER } from '@serverless-app/testing';
+import { lambdaContext, restApiEvent, TEST_IAM_CALLER } from '@serverless-app/testing';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { createPool, type Pool } from 'mysql2';
 import { createPool as createPromisePool } from 'mysql2/promise';
-import { join } from 'node:path';
 import { interleave, type Measured, type Variant } from './interleave';
 import { captureLogLines } from './log-sink';
 import type { BenchSection } from './section';
 import { summarise } from './stats';
-import { workspaceRoot } from './workspace-root';
+import { startBenchBackend } from './world';
 
 const REQUESTS = Number(process.env['BENCH_WARM_REQUESTS'] ?? 3000);
 const BLOCK = 50;
 const WARM_UP = 2000;
 /** The api's LOG_LEVEL during the run (INFO: one line per request, as deployed). */
 const LOG_LEVEL = process.env['BENCH_LOG_LEVEL'] ?? 'INFO';
-const root = workspaceRoot();
 
 /** A goal: the api's p50 at most `max` times the raw statement's p50. */
 interface Comparison {
@@ -58,9 +55,8 @@ export const warmSection: BenchSection = {
   title: 'Warm overhead of the api handler over a raw mysql2 pool',
   async run(progress) {
     progress('warm: starting MariaDB and the local Secrets Manager endpoint');
-    const backend = await startLocalBackend({ migrate: (app) => migrate({ connection: app, migrations: loadMigrations(join(root, 'apps/api/migrations')) }) });
     const saved = { ...process.env };
-    Object.assign(process.env, backend.secrets.env());
+    const backend = await startBenchBackend();
     const config = loadConfig({ ...backend.env(), NODE_ENV: 'production', LOG_LEVEL: LOG_LEVEL, STAGE: 'bench' });
     const handler = createHandler({ config });
     const { host, port, user, password, database } = backend.db.app;

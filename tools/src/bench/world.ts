@@ -4,16 +4,14 @@ import { loadMigrations, migrate } from '@serverless-app/db';
 import { type BackendProxy, silentProxyLogger, startBackendProxy } from '@serverless-app/local-rds-proxy';
 import { lambdaContext, type LocalBackend, type LocalBackendOptions, restApiEvent, startLocalBackend } from '@serverless-app/testing';
 import { join } from 'node:path';
+import { workspaceRoot } from './workspace-root';
 
-const root = join(__dirname, '../../..');
-/** The repository root, wherever the bench runs from (tsx from source, or the esbuild bundle in dist/bench). */
-export const repoRoot = (): string => (__dirname.endsWith(join('dist', 'bench')) ? join(__dirname, '../..') : root);
 
 /** A migrated throwaway database and a local Secrets Manager endpoint, with the SDK pointed at the latter. */
 export async function startBenchBackend(mysql: LocalBackendOptions['mysql'] = {}): Promise<LocalBackend> {
   const backend = await startLocalBackend({
     mysql,
-    migrate: (app) => migrate({ connection: app, migrations: loadMigrations(join(repoRoot(), 'apps/api/migrations')) }),
+    migrate: (app) => migrate({ connection: app, migrations: loadMigrations(join(workspaceRoot(), 'apps/api/migrations')) }),
   });
   Object.assign(process.env, backend.secrets.env());
   return backend;

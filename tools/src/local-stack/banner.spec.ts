@@ -1,33 +1,20 @@
 import { banner, signedCurl } from './banner';
 import type { StackInfo } from './stack-file';
+import { sampleStackInfo } from './stack-info.test-util';
 
-const info: StackInfo = {
-  apiUrl: 'http://127.0.0.1:3000/dev',
-  secretsManagerEndpoint: 'http://127.0.0.1:40001',
-  region: 'us-east-1',
-  secretId: 'serverless-app-rds-secret',
-  dbAdminUrl: 'mysql://admin:generated@127.0.0.1:40002/app_x',
-  dbHost: '127.0.0.1',
-  dbPort: 40002,
-  dbName: 'app_x',
-  dbAppUser: 'app',
-  dbMode: 'local',
-  dbServerPid: 4242,
-  dbDir: '/tmp/serverless-app-mysql-run-x',
+const info: StackInfo = sampleStackInfo({
   proxyHost: 'localhost',
   proxyPort: 40003,
   proxyCaFile: '/repo/.local/rds-proxy/1/ca.pem',
   proxyMetricsUrl: 'http://127.0.0.1:40004/metrics',
   pid: 1,
-  startedAt: '2026-11-26T20:00:00.000Z',
-  bundleDir: '/repo/.local/bundles/1',
   routes: [
     { method: 'GET', path: '/', auth: 'none' },
     { method: 'GET', path: '/items', auth: 'iam' },
     { method: 'POST', path: '/items', auth: 'iam' },
   ],
   credentials: { accessKeyId: 'AKIALOCALEXAMPLE0001', secretAccessKey: 'a/b+cSecret' },
-};
+});
 
 describe('banner', () => {
   const text = banner(info, { workspaceRoot: '/repo', stackFile: '/repo/.local/stack.json' });

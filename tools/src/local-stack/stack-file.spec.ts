@@ -1,33 +1,13 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { sampleStackInfo } from './stack-info.test-util';
 import { tempDir } from './fake-bundle.test-util';
 import { readStackFile, removeStackFile, type StackInfo, stackFilePath, writeStackFile } from './stack-file';
 
 const temp = tempDir('local-stack-file-');
 afterAll(() => temp.cleanup());
 
-const info = (pid = process.pid): StackInfo => ({
-  apiUrl: 'http://127.0.0.1:3000/dev',
-  secretsManagerEndpoint: 'http://127.0.0.1:40001',
-  region: 'us-east-1',
-  secretId: 'serverless-app-rds-secret',
-  dbAdminUrl: 'mysql://admin:generated@127.0.0.1:40002/app_x',
-  dbHost: '127.0.0.1',
-  dbPort: 40002,
-  dbName: 'app_x',
-  dbAppUser: 'app',
-  dbMode: 'local',
-  dbServerPid: 4242,
-  dbDir: '/tmp/serverless-app-mysql-run-x',
-  pid,
-  startedAt: '2026-11-26T20:00:00.000Z',
-  bundleDir: '/repo/.local/bundles/1',
-  routes: [
-    { method: 'GET', path: '/', auth: 'none' },
-    { method: 'POST', path: '/items', auth: 'iam' },
-  ],
-  credentials: { accessKeyId: 'AKIALOCALEXAMPLE0001', secretAccessKey: 'local-secret' },
-});
+const info = (pid = process.pid): StackInfo => sampleStackInfo({ pid });
 
 describe('stackFilePath', () => {
   it('is .local/stack.json in the workspace unless LOCAL_STACK_FILE says otherwise', () => {

@@ -1,4 +1,4 @@
-import { OTHER_ROUTE, routeLabels, statusClass } from './route-label';
+import { OTHER_ROUTE, routeLabels, STATUS_CLASSES, statusClassIndex } from './route-label';
 
 describe('routeLabels', () => {
   const label = routeLabels([
@@ -24,7 +24,7 @@ describe('routeLabels', () => {
   });
 });
 
-describe('statusClass', () => {
+describe('statusClassIndex', () => {
   it.each([
     [200, '2xx'],
     [204, '2xx'],
@@ -35,6 +35,6 @@ describe('statusClass', () => {
     [700, '5xx'],
     [42, '5xx'],
   ])('%s is %s', (status, expected) => {
-    expect(statusClass(status)).toBe(expected);
+    expect(STATUS_CLASSES[statusClassIndex(status)]).toBe(expected);
   });
 });

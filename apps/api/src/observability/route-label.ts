@@ -28,8 +28,8 @@ export function routeLabels(routes: readonly RouteManifestEntry[]): (method: unk
 export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 
 /**
- * The index in {@link STATUS_CLASSES} of a status code's class; anything that is not a status (no answer at
- * all) counts as `5xx`.
+ * The index in {@link STATUS_CLASSES} of a status code's class — its `statusClass` dimension; anything that is
+ * not a status (no answer at all) counts as `5xx`.
  *
  * @example
  * statusClassIndex(404); // 3
@@ -37,15 +37,4 @@ export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 export function statusClassIndex(status: unknown): number {
   const index = typeof status === 'number' ? Math.floor(status / 100) - 1 : -1;
   return index >= 0 && index < STATUS_CLASSES.length ? index : STATUS_CLASSES.length - 1;
-}
-
-/**
- * The `statusClass` dimension of a status code: `"2xx"` … `"5xx"`; anything that is not a status (no answer at
- * all) counts as `"5xx"`.
- *
- * @example
- * statusClass(404); // '4xx'
- */
-export function statusClass(status: unknown): (typeof STATUS_CLASSES)[number] {
-  return STATUS_CLASSES[statusClassIndex(status)] as (typeof STATUS_CLASSES)[number];
 }

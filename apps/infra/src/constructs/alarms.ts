@@ -80,10 +80,14 @@ export class Alarms extends Construct {
     });
     // Publishing to an encrypted topic needs the key: CloudWatch (alarms) and EventBridge (rules), from this
     // account only.
-    for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com']) {
+    const publishers = [
+      ['CloudWatch', 'cloudwatch.amazonaws.com'],
+      ['EventBridge', 'events.amazonaws.com'],
+    ] as const;
+    for (const [name, service] of publishers) {
       this.key.addToResourcePolicy(
         new iam.PolicyStatement({
-          sid: `PublishFrom${service.split('.')[0] === 'events' ? 'EventBridge' : 'CloudWatch'}`,
+          sid: `PublishFrom${name}`,
           principals: [new iam.ServicePrincipal(service)],
           actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
           resources: ['*'],

@@ -89,8 +89,8 @@ class ProxyPoolClient implements DbClient {
   private async statement(sql: string, params: readonly unknown[], options: StatementOptions): Promise<unknown> {
     this.assertOpen();
     this.checkPinning(sql, params);
-    if (this.instrument) return this.instrument(statementKind(sql), () => this.runner.execute(sql, params, options));
-    return this.runner.execute(sql, params, options);
+    if (this.instrument) return this.instrument(statementKind(sql), () => this.runner.runStatement(sql, params, options));
+    return this.runner.runStatement(sql, params, options);
   }
 
   /** Checks the text as it will be sent (values inlined), so the 16 KB rule counts real bytes. */

@@ -47,7 +47,12 @@ export class StatementRunner {
     return new RetryBudget(this.settings.retry, options.deadline);
   }
 
-  async execute(sql: string, params: readonly unknown[], options: StatementOptions): Promise<unknown> {
+  /**
+   * Runs one statement outside a transaction: a pooled connection, the text protocol (`connection.query`, values
+   * escaped client-side — never a server-side prepared statement, which would pin an RDS Proxy session), and
+   * the retry, replay and outcome rules above.
+   */
+  async runStatement(sql: string, params: readonly unknown[], options: StatementOptions): Promise<unknown> {
     const budget = this.budgetFor(options);
     const read = isReplayableRead(sql);
     for (;;) {
