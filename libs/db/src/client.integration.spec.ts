@@ -1,7 +1,7 @@
 import { startMysql, type MysqlServer } from '@serverless-app/testing';
 import type { DbClient } from './client';
 import { DatabaseError, DuplicateEntryError, QueryTimeoutError } from './errors';
-import { PinningError } from './pinning';
+import { createPinningGuard, PinningError } from './pinning';
 import { captureLogger, clientFor, openConnections, waitForNoConnections } from './integration.test-util';
 
 jest.setTimeout(60_000);
@@ -221,5 +221,31 @@ describe('pinning guard', () => {
     await db.query('SELECT ? AS v', ['é'.repeat(8_200)]);
 
     expect(text()).toContain('statement-size');
+  });
+
+  it('analyses a clean statement text once, yet still catches a later call whose values take it past 16 KB', async () => {
+    await db.close();
+    const { logger, text } = captureLogger();
+    const checked: string[] = [];
+    const guard = createPinningGuard({ mode: 'warn', logger });
+    db = clientFor(server, { pinning: { ...guard, check: (sql) => (checked.push(sql), guard.check(sql)) }, logger });
+
+    for (const v of ['a', 'b', 'c']) await db.query('SELECT ? AS v', [v]);
+    await db.query('SELECT 1 AS one');
+    await db.query('SELECT 1 AS one');
+    expect(checked).toEqual(["SELECT 'a' AS v", 'SELECT 1 AS one']);
+
+    await db.query('SELECT ? AS v', ['x'.repeat(5_500)]); // at most 16.5 KB as UTF-8: analysed again, and fits
+    await db.query('SELECT ? AS v', ['é'.repeat(8_200)]);
+    expect(checked).toHaveLength(4);
+    expect(text()).toContain('statement-size');
+    expect(db.stats().pinningWarnings).toBe(1);
+  });
+
+  it('in strict mode rejects a pinning text every time it is sent, not only the first', async () => {
+    await db.close();
+    db = clientFor(server, { pinning: 'strict' });
+
+    for (let i = 0; i < 3; i++) await expect(db.query('SELECT GET_LOCK(?, 1) AS l', [`job-${i}`])).rejects.toBeInstanceOf(PinningError);
   });
 });

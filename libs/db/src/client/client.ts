@@ -1,3 +1,4 @@
+import { MAX_UNPINNED_STATEMENT_BYTES } from '@serverless-app/rds-proxy-rules';
 import { format } from 'mysql2';
 import { staticCredentials } from '../credentials';
 import { DatabaseError } from '../errors';
@@ -20,6 +21,8 @@ class ProxyPoolClient implements DbClient {
   private readonly connectionLimit: number;
   private readonly logger: DbClientLogger;
   private readonly instrument: StatementInstrument | undefined;
+  /** Statement texts the pinning guard found nothing in. */
+  private readonly unpinning = new Set<string>();
   private closed = false;
 
   constructor(options: DbClientOptions) {
@@ -70,7 +73,7 @@ class ProxyPoolClient implements DbClient {
 
   withDeadline(deadline: number): DbClient {
     if (!Number.isFinite(deadline)) throw new RangeError(`deadline must be a finite epoch time in ms, got ${String(deadline)}`);
-    return deadlineView(this, deadline);
+    return new DeadlineView(this, deadline);
   }
 
   stats(): DbClientStats {
@@ -93,15 +96,43 @@ class ProxyPoolClient implements DbClient {
     return this.runner.runStatement(sql, params, options);
   }
 
-  /** Checks the text as it will be sent (values inlined), so the 16 KB rule counts real bytes. */
+  /**
+   * Checks the text as it will be sent (values inlined), so the 16 KB rule counts real bytes. A statement text
+   * (with `?` placeholders) the guard once found nothing in is not analysed again while its values cannot take it
+   * past 16 KB: inlined values are literals, which pin nothing by themselves.
+   */
   private checkPinning(sql: string, params: readonly unknown[]): void {
     if (this.guard.mode === 'off') return;
-    this.guard.check(params.length > 0 ? format(sql, params as Parameters<typeof format>[1]) : sql);
+    if (this.unpinning.has(sql) && inlinedBytesAtMost(sql, params) <= MAX_UNPINNED_STATEMENT_BYTES) return;
+    const text = params.length > 0 ? format(sql, params as Parameters<typeof format>[1]) : sql;
+    if (this.guard.check(text).length > 0) return;
+    if (this.unpinning.size >= TEXTS_KEPT) this.unpinning.clear(); // texts built with values inlined: start over, never grow
+    this.unpinning.add(sql);
   }
 
   private assertOpen(): void {
     if (this.closed) throw new DatabaseError('the database client is closed');
   }
+}
+
+/** How many statement texts a client remembers as not pinning. */
+const TEXTS_KEPT = 256;
+
+/**
+ * The most UTF-8 bytes `sql` can take once mysql2 inlines `params`: at most 3 bytes per UTF-16 code unit (an
+ * escaped character is 2), quotes, and a fixed bound for numbers, booleans, NULL and dates; Infinity for values
+ * it does not bound (arrays, objects), which are then checked as sent.
+ */
+function inlinedBytesAtMost(sql: string, params: readonly unknown[]): number {
+  let bytes = sql.length * 3;
+  for (const value of params) {
+    if (typeof value === 'string') bytes += value.length * 3 + 2;
+    else if (value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) bytes += 40;
+    else if (typeof value === 'bigint') bytes += value.toString().length;
+    else if (Buffer.isBuffer(value)) bytes += value.length * 2 + 3;
+    else return Number.POSITIVE_INFINITY;
+  }
+  return bytes;
 }
 
 /** A transaction handle whose statements are wrapped by the instrument hook too. */
@@ -112,18 +143,48 @@ function instrumented(tx: Queryable, instrument: StatementInstrument): Queryable
   };
 }
 
-/** The client with a deadline on every call; a call's own earlier deadline still wins. */
-function deadlineView(client: DbClient, deadline: number): DbClient {
-  const bound = <O extends { deadline?: number }>(options: O | undefined): O => ({ ...options, deadline: Math.min(options?.deadline ?? deadline, deadline) }) as O;
-  return {
-    query: (sql, params, options) => client.query(sql, params, bound(options)),
-    run: (sql, params, options) => client.run(sql, params, bound(options)),
-    transaction: (fn, options) => client.transaction(fn, bound(options)),
-    withDeadline: (earlier) => client.withDeadline(Math.min(earlier, deadline)),
-    stats: () => client.stats(),
-    liveCounters: () => client.liveCounters(),
-    close: () => client.close(),
-  };
+/**
+ * The client with a deadline on every call; a call's own earlier deadline still wins. A class, not closures: one
+ * is made per invocation.
+ */
+class DeadlineView implements DbClient {
+  constructor(
+    private readonly client: DbClient,
+    private readonly deadline: number,
+  ) {}
+
+  query<Row>(sql: string, params?: readonly unknown[], options?: StatementOptions): Promise<Row[]> {
+    return this.client.query<Row>(sql, params, this.bound(options));
+  }
+
+  run(sql: string, params?: readonly unknown[], options?: StatementOptions): Promise<WriteResult> {
+    return this.client.run(sql, params, this.bound(options));
+  }
+
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    return this.client.transaction(fn, this.bound(options));
+  }
+
+  withDeadline(earlier: number): DbClient {
+    return this.client.withDeadline(Math.min(earlier, this.deadline));
+  }
+
+  stats(): DbClientStats {
+    return this.client.stats();
+  }
+
+  liveCounters(): Readonly<Counters> {
+    return this.client.liveCounters();
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
+  private bound<O extends { deadline?: number }>(options: O | undefined): O {
+    if (options === undefined) return { deadline: this.deadline } as O;
+    return { ...options, deadline: Math.min(options.deadline ?? this.deadline, this.deadline) };
+  }
 }
 
 /**

@@ -25,6 +25,7 @@ export function serverLimitMs(clientMs: number): number | undefined {
  *   not change session state and does not pin.
  * - MariaDB: `SET STATEMENT max_statement_time=<s> FOR <statement>`, for reads
  *   and writes; the variable holds for that one statement only.
+ * `lead` is the statement's {@link leadingVerb}, when the caller has it already.
  * Anything else (DDL, `SET`, `CALL`, a statement that already has an optimizer
  * hint) is returned unchanged.
  *
@@ -32,8 +33,7 @@ export function serverLimitMs(clientMs: number): number | undefined {
  * withServerTimeLimit('SELECT * FROM items', 1500, false); // 'SELECT /*+ MAX_EXECUTION_TIME(1500) *\/ * FROM items'
  * withServerTimeLimit('UPDATE items SET …', 1500, true);  // 'SET STATEMENT max_statement_time=1.500 FOR UPDATE items SET …'
  */
-export function withServerTimeLimit(sql: string, ms: number, mariadb: boolean): string {
-  const lead = leadingVerb(sql);
+export function withServerTimeLimit(sql: string, ms: number, mariadb: boolean, lead = leadingVerb(sql)): string {
   if (!lead) return sql;
   if (mariadb) {
     return MARIADB_VERBS.has(lead.verb) ? `SET STATEMENT max_statement_time=${(ms / 1000).toFixed(3)} FOR ${sql.slice(lead.at)}` : sql;

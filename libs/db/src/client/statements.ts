@@ -2,11 +2,12 @@ import { classify, driverInfo, type FailureKind, statementError, TRANSIENT_KINDS
 import { DatabaseError, DatabaseUnavailableError, QueryTimeoutError, StatementOutcomeUnknownError, type UnavailableReason } from '../errors';
 import type { DbClientLogger } from '../logger';
 import { type ResolvedRetryOptions, RetryBudget, sleep } from '../retry';
-import { isReplayableRead } from '../statement-kind';
+import { isReplayableRead, leadingVerb } from '../statement-kind';
 import type { ConnectionSource, Counters } from './connections';
 import type { Connection } from './pool-generation';
 import { serverLimitMs, withServerTimeLimit } from './server-time-limit';
 import type { StatementOptions } from './types';
+import { StatementWatchdog } from './watchdog';
 
 export interface StatementRunnerSettings {
   statementTimeoutMs: number;
@@ -28,6 +29,16 @@ const NOT_APPLIED: Partial<Record<FailureKind, { reason: UnavailableReason; mess
 /** Failures after which the connection is still good to lend again. */
 const CONNECTION_SURVIVES: ReadonlySet<FailureKind> = new Set(['other', 'contention', 'interrupted', 'busy']);
 
+/** How many statement texts {@link StatementRunner} keeps parsed. */
+const SHAPES_KEPT = 256;
+
+interface StatementShape {
+  /** {@link isReplayableRead} */
+  read: boolean;
+  /** {@link leadingVerb} */
+  lead: ReturnType<typeof leadingVerb>;
+}
+
 type Mysql2Connection = Connection & { _isMariaDB?: boolean };
 
 /**
@@ -37,6 +48,10 @@ type Mysql2Connection = Connection & { _isMariaDB?: boolean };
  * on a fresh connection when that is safe, writes never.
  */
 export class StatementRunner {
+  /** Enforces the client-side time limit of every statement with one timer. */
+  private readonly watchdog = new StatementWatchdog();
+  private readonly shapes = new Map<string, StatementShape>();
+
   constructor(
     private readonly source: ConnectionSource,
     private readonly settings: StatementRunnerSettings,
@@ -54,7 +69,7 @@ export class StatementRunner {
    */
   async runStatement(sql: string, params: readonly unknown[], options: StatementOptions): Promise<unknown> {
     const budget = this.budgetFor(options);
-    const read = isReplayableRead(sql);
+    const read = this.shapeOf(sql).read;
     for (;;) {
       const lease = await this.source.acquire(budget);
       try {
@@ -87,10 +102,29 @@ export class StatementRunner {
       return Promise.reject(new QueryTimeoutError('the deadline passed before the statement was sent; it did not run', { applied: false }));
     }
     const serverMs = this.settings.serverTimeLimit === 'auto' ? serverLimitMs(limitMs) : undefined;
-    const text = serverMs === undefined ? sql : withServerTimeLimit(sql, serverMs, (connection as Mysql2Connection)._isMariaDB === true);
+    const text = serverMs === undefined ? sql : withServerTimeLimit(sql, serverMs, (connection as Mysql2Connection)._isMariaDB === true, this.shapeOf(sql).lead);
+    // The string form of query() (an options object costs the driver a spread per call) and the client's one shared
+    // timer instead of the driver's `timeout` (a timer armed and cleared per statement). At the limit the caller gets
+    // the driver's own timeout error; the statement's answer, should it come later, is dropped.
     return new Promise((resolve, reject) => {
-      connection.query({ sql: text, values: params as unknown[], timeout: limitMs }, (err, result) => (err ? reject(err) : resolve(result)));
+      const watch = this.watchdog.watch(limitMs, () => reject(statementTimedOut()));
+      connection.query(text, params as unknown[], (err, result) => {
+        this.watchdog.done(watch);
+        if (err) reject(err);
+        else resolve(result);
+      });
     });
+  }
+
+  /** What is read off a statement's text, parsed once per distinct text (applications send a few dozen, values apart). */
+  private shapeOf(sql: string): StatementShape {
+    let shape = this.shapes.get(sql);
+    if (!shape) {
+      if (this.shapes.size >= SHAPES_KEPT) this.shapes.clear(); // texts built with values inlined: start over, never grow
+      shape = { read: isReplayableRead(sql), lead: leadingVerb(sql) };
+      this.shapes.set(sql, shape);
+    }
+    return shape;
   }
 
   /**
@@ -143,6 +177,11 @@ export class StatementRunner {
     if (delay > 0) await sleep(delay);
     return true;
   }
+}
+
+/** What mysql2 raises at a query's `timeout`, so that every reader of driver errors (classify, logs) sees one shape. */
+function statementTimedOut(): Error {
+  return Object.assign(new Error('Query inactivity timeout'), { code: 'PROTOCOL_SEQUENCE_TIMEOUT', errorno: 'PROTOCOL_SEQUENCE_TIMEOUT', syscall: 'query' });
 }
 
 /** The server stopped the statement at its time limit (it was rolled back; the connection is fine). */
