@@ -22,6 +22,12 @@ export const DEADLINE_MARGIN_MS = 500;
  * const get: RouteHandler = async (event, { db }) => json(200, await service.getItem(await db(), id));
  */
 export function databaseContext(getDb: () => Promise<DbClient>, marginMs = DEADLINE_MARGIN_MS): MiddlewareObj<HttpEvent, HttpResponse> {
+  /** The shared client once it is made: warm invocations bind it without waiting on getDb's promise. */
+  let made: DbClient | undefined;
+  const bind = (db: DbClient, deadline: number) => {
+    made = db;
+    return db.withDeadline(deadline);
+  };
   return {
     before: (request) => {
       const context = request.context as ApiContext;
@@ -32,7 +38,7 @@ export function databaseContext(getDb: () => Promise<DbClient>, marginMs = DEADL
       }
       const deadline = Date.now() + remaining - marginMs;
       let bound: Promise<DbClient> | undefined;
-      context.db = () => (bound ??= getDb().then((db) => db.withDeadline(deadline)));
+      context.db = () => (bound ??= made ? Promise.resolve(made.withDeadline(deadline)) : getDb().then((db) => bind(db, deadline)));
     },
   };
 }

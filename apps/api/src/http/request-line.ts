@@ -17,13 +17,44 @@ export function requestLine(
   service: string,
   level: string,
   write: (line: string) => unknown = (line) => process.stdout.write(line),
+  now: () => number = Date.now,
 ): (status: number, correlationId: string | undefined, requestId: string | undefined) => void {
   if (!INFO_ON.has(level)) return () => undefined;
   const head = `{"level":"INFO","message":"request served","service":${JSON.stringify(service)},"timestamp":"`;
+  const timestamp = isoTimestamps();
   return (status, correlationId, requestId) => {
-    let line = `${head}${new Date().toISOString()}","status":${status}`;
-    if (typeof requestId === 'string') line += `,"function_request_id":${JSON.stringify(requestId)}`;
-    if (typeof correlationId === 'string') line += `,"correlation_id":${JSON.stringify(correlationId)}`;
+    let line = `${head}${timestamp(now())}","status":${status}`;
+    if (typeof requestId === 'string') line += `,"function_request_id":${jsonString(requestId)}`;
+    if (typeof correlationId === 'string') line += `,"correlation_id":${jsonString(correlationId)}`;
     write(`${line}}\n`);
+  };
+}
+
+/** Ids as API Gateway and Lambda make them (UUIDs and the like): nothing in them needs escaping in JSON. */
+const PLAIN = /^[\w.:/-]{0,200}$/;
+
+/** `JSON.stringify(value)`, skipped for the ids that need no escaping (it is a fifth of the line's cost). */
+const jsonString = (value: string) => (PLAIN.test(value) ? `"${value}"` : JSON.stringify(value));
+
+/**
+ * `new Date(ms).toISOString()` at a fraction of its cost (which is most of the line's): the date, hour and
+ * minute are formatted once per minute, seconds and milliseconds by arithmetic.
+ *
+ * @example
+ * const iso = isoTimestamps(); iso(Date.now()); // '2026-11-30T22:31:20.201Z'
+ */
+export function isoTimestamps(): (ms: number) => string {
+  let minute = Number.NaN;
+  let prefix = '';
+  return (ms) => {
+    const start = ms - (((ms % 60_000) + 60_000) % 60_000);
+    if (start !== minute) {
+      minute = start;
+      prefix = new Date(start).toISOString().slice(0, 17); // 'YYYY-MM-DDTHH:MM:'
+    }
+    const within = ms - start;
+    const seconds = Math.floor(within / 1000);
+    const millis = within % 1000;
+    return `${prefix}${seconds < 10 ? '0' : ''}${seconds}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
   };
 }
