@@ -25,6 +25,13 @@ describe('requestLine', () => {
     expect(JSON.parse(lines[0] as string)).not.toHaveProperty('function_request_id');
   });
 
+  it.each(['plain-id_1.2:3/4', 'quote"', 'back\\slash', 'tab\t', 'é', '\u{1F600}', '\ud800', '\u007f'])('writes the id %j as JSON.stringify would', (id) => {
+    const lines: string[] = [];
+    requestLine('svc', 'INFO', (line) => lines.push(line))(200, id, id);
+    expect(lines[0]).toContain(`"correlation_id":${JSON.stringify(id)}`);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ correlation_id: id, function_request_id: id });
+  });
+
   it.each(['WARN', 'ERROR', 'SILENT'])('writes nothing at %s', (level) => {
     const write = jest.fn();
     requestLine('svc', level, write)(500, 'corr', 'req');

@@ -30,11 +30,17 @@ export function requestLine(
   };
 }
 
-/** Ids as API Gateway and Lambda make them (UUIDs and the like): nothing in them needs escaping in JSON. */
-const PLAIN = /^[\w.:/-]{0,200}$/;
-
-/** `JSON.stringify(value)`, skipped for the ids that need no escaping (it is a fifth of the line's cost). */
-const jsonString = (value: string) => (PLAIN.test(value) ? `"${value}"` : JSON.stringify(value));
+/**
+ * `JSON.stringify(value)`, skipped for the ids that need no escaping (printable ASCII without `"` or `\`, as
+ * API Gateway and Lambda make them): it is a fifth of the line's cost.
+ */
+function jsonString(value: string): string {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return JSON.stringify(value);
+  }
+  return `"${value}"`;
+}
 
 /**
  * `new Date(ms).toISOString()` at a fraction of its cost (which is most of the line's): the date, hour and
