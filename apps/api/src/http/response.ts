@@ -9,12 +9,9 @@ export type HttpResponse = APIGatewayProxyResult;
  * @example
  * return json(201, item, { location: `/dev/items/${item.id}` });
  */
-export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
-  return {
-    statusCode,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
-    body: JSON.stringify(body),
-  };
+export function json(statusCode: number, body: unknown, headers?: Record<string, string>): HttpResponse {
+  const base = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+  return { statusCode, headers: headers ? { ...base, ...headers } : base, body: JSON.stringify(body) };
 }
 
 /** A response without a body (204). */

@@ -1,3 +1,5 @@
+import { isoString } from '../kit';
+
 /** An item as the API returns it. */
 export interface Item {
   id: number;
@@ -21,6 +23,6 @@ export const toItem = (row: ItemRow): Item => ({
   id: Number(row.id),
   name: row.name,
   description: row.description,
-  createdAt: row.created_at.toISOString(),
-  updatedAt: row.updated_at.toISOString(),
+  createdAt: isoString(row.created_at),
+  updatedAt: isoString(row.updated_at),
 });

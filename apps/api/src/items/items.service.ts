@@ -1,5 +1,5 @@
 import type { DbClient } from '@serverless-app/db';
-import { type CreateOutcome, idempotentCreate, mustFind, notFound, type Page, pageById } from '../kit';
+import { type CreateOutcome, idempotentCreate, isoString, mustFind, notFound, type Page, pageById } from '../kit';
 import { type Item, toItem } from './item';
 import type { CreateItemInput, UpdateItemInput } from './item.schema';
 import * as repo from './items.repository';
@@ -23,7 +23,7 @@ export function createItem(db: DbClient, input: CreateItemInput, idempotencyKey?
     create: async (tx) => {
       const now = new Date();
       const id = await repo.insertItem(tx, { name: input.name, description, now });
-      return { id, name: input.name, description, createdAt: now.toISOString(), updatedAt: now.toISOString() };
+      return { id, name: input.name, description, createdAt: isoString(now), updatedAt: isoString(now) };
     },
   });
 }

@@ -7,6 +7,7 @@ export { ConflictError, type ConflictCode, DomainError, type InputProblem, NotFo
 export { validate } from './validate';
 export { text } from './text';
 export { parseId } from './ids';
+export { isoString } from './iso-time';
 export { mustFind } from './must-find';
 export { DEFAULT_PAGE, decodeCursor, encodeCursor, ListQuery, type ListQueryInput, MAX_PAGE, type Page, pageById } from './paging';
 export { type SetClause, updateSet } from './update-set';

@@ -80,7 +80,7 @@ export class ConnectionSource {
       try {
         const connection = await generation.acquire(budget.bound(pool.acquireTimeoutMs));
         counters.poolWaitMs += performance.now() - asked;
-        if (await this.isAlive(connection, budget)) return { connection, generation };
+        if (this.isFresh(connection) || (await this.answersPing(connection, budget))) return { connection, generation };
         generation.destroy(connection);
         counters.staleConnectionsReplaced++;
         logger.info('replaced a pooled database connection that was closed while idle');
@@ -204,10 +204,14 @@ export class ConnectionSource {
     });
   }
 
+  /** A connection used recently enough not to have been closed under us: lent without a ping. */
+  private isFresh(connection: Connection): boolean {
+    const now = this.now();
+    return now - (connection.lastActiveTime ?? now) <= this.settings.pool.validateAfterIdleMs;
+  }
+
   /** Pings a connection that sat idle long enough to have been closed under us. */
-  private async isAlive(connection: Connection, budget: RetryBudget): Promise<boolean> {
-    const idleMs = this.now() - (connection.lastActiveTime ?? this.now());
-    if (idleMs <= this.settings.pool.validateAfterIdleMs) return true;
+  private answersPing(connection: Connection, budget: RetryBudget): Promise<boolean> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(false), budget.bound(this.settings.pool.connectTimeoutMs));
       connection.ping((err) => {

@@ -36,9 +36,21 @@ export function serverLimitMs(clientMs: number): number | undefined {
 export function withServerTimeLimit(sql: string, ms: number, mariadb: boolean, lead = leadingVerb(sql)): string {
   if (!lead) return sql;
   if (mariadb) {
-    return MARIADB_VERBS.has(lead.verb) ? `SET STATEMENT max_statement_time=${(ms / 1000).toFixed(3)} FOR ${sql.slice(lead.at)}` : sql;
+    return MARIADB_VERBS.has(lead.verb) ? `${mariadbPrefix(ms)}${lead.at === 0 ? sql : sql.slice(lead.at)}` : sql;
   }
   if (lead.verb !== 'SELECT' || sql.includes('/*+')) return sql;
   const afterVerb = lead.at + lead.verb.length;
   return `${sql.slice(0, afterVerb)} /*+ MAX_EXECUTION_TIME(${Math.floor(ms)}) */${sql.slice(afterVerb)}`;
+}
+
+let lastMs = Number.NaN;
+let lastPrefix = '';
+
+/** `SET STATEMENT max_statement_time=<s> FOR `, remembered for the last limit (consecutive statements mostly share it). */
+function mariadbPrefix(ms: number): string {
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastPrefix = `SET STATEMENT max_statement_time=${(ms / 1000).toFixed(3)} FOR `;
+  }
+  return lastPrefix;
 }
