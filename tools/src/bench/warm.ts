@@ -155,20 +155,29 @@ export const warmSection: BenchSection = {
         '',
         '### Discussion',
         '',
-        'Per request the api does, beyond the raw statement: the Middy chain (one logging middleware: Lambda context and ' +
-          'correlation id on the logger, the `x-correlation-id` header and one hand-built INFO line; `context.db()` with the ' +
-          'invocation\'s deadline; the error mapping, idle unless something throws; no early-timeout timer), the precompiled ' +
-          'router, input validation and the JSON response, and in libs/db a retry budget, a statement timer (mysql2\'s ' +
-          '`timeout`) and the server-side time limit (`SET STATEMENT max_statement_time=… FOR` on MariaDB). Removed from ' +
-          'that path: Powertools\' `injectLambdaContext` (sampling refresh, buffer checks, key reset each invocation), a ' +
-          'Powertools log item per request (as costly as the `GET /` round trip; the line is now built by hand and not at ' +
-          'all above INFO), the wait on the resolved credentials promise with its deadline timer per statement, the acquire ' +
-          'timer when an idle connection is at hand, and a Map per call. No request waits on the secret cache: it is read ' +
-          'synchronously once the pool exists. What remains are the behaviours the api must keep (deadline per invocation, ' +
-          'statement time limits on client and server, safe errors, one log line), each a few microseconds. The goals ' +
+        'Per request the api does, beyond the raw statement: the Middy chain (its four middlewares run as one, ' +
+          '`combined()`, since Middy awaits each middleware function: metrics counted, the Lambda context and correlation ' +
+          'id recorded for the logger, the `x-correlation-id` header and one hand-built INFO line, `context.db()` with ' +
+          'the invocation\'s deadline, the error mapping idle unless something throws; no early-timeout timer), the ' +
+          'precompiled router, input validation and the JSON response, and in libs/db a retry budget, the statement\'s ' +
+          'client-side time limit and the server-side one (`SET STATEMENT max_statement_time=… FOR` on MariaDB, the ' +
+          'figure above). Removed from that path, each measured with `--cpu-prof` and side by side: Powertools\' ' +
+          '`injectLambdaContext` and its `addContext`/`setCorrelationId` per invocation (each reads the environment; ' +
+          'the context is now handed to the logger only when a line is written, `invocationLogger`); a Powertools log ' +
+          'item per request (the line is built by hand, not at all above INFO); `Date#toISOString` (about 1 µs a call on ' +
+          'Node 20: the line\'s timestamp and the items\' dates are formatted once per minute, `isoString`); a timer armed ' +
+          'and cleared per statement (one shared timer per client, `StatementWatchdog`); mysql2\'s options form of ' +
+          '`query()` (a spread per call); parsing each statement\'s leading keyword twice; re-analysing a statement text ' +
+          'the pinning guard already passed; a `CAST` of `NOW()` on the server (dearer than the driver building a ' +
+          '`Date`); the wait on the resolved credentials promise with its deadline timer; the acquire timer when an idle ' +
+          'connection is at hand; closures and Maps allocated per call. No request waits on the secret cache: it is ' +
+          'read synchronously once the pool exists. What remains are the behaviours the api must keep (deadline per ' +
+          'invocation, statement time limits on client and server, safe errors, metrics, one log line). The goals ' +
           '(1.25× for `GET /`, 1.5× for the item routes, p50) are measured against a floor of one loopback round trip of ' +
-          'some 50–100 µs, so 1.25× leaves 15–25 µs for all of it; the CPU column shows how much of the gap is this ' +
-          'process\'s own work. On a machine shared with other jobs the latency ratios move by ±0.3 from run to run.',
+          'some 50–100 µs, so 1.25× leaves 12–25 µs for all of it, of which the MariaDB time limit takes 4–8 (on MySQL, ' +
+          'the engine in AWS, it is an optimizer hint instead, not measured here: no MySQL server on this machine). The CPU column shows how ' +
+          'much of the gap is this process\'s own work. On a machine shared with other jobs the latency ratios move by ' +
+          '±0.1–0.3 from run to run.',
         '',
       ].join('\n');
     } finally {
