@@ -80,7 +80,8 @@ export function createRouter(routes: readonly Route[]): (event: HttpEvent, conte
     dynamic.push({ pattern: new RegExp(`^${source}$`), names, resource });
   }
 
-  return async (event, context) => {
+  // Not `async`: an async function that returns the route's promise costs two more microtask turns per request.
+  const dispatch = (event: HttpEvent, context: Context): Promise<HttpResponse> => {
     const raw = typeof event.path === 'string' ? event.path : '';
     const path = raw.length > 1 && raw.endsWith('/') ? raw.slice(0, -1) : raw;
     let resource = literal.get(path);
@@ -107,5 +108,12 @@ export function createRouter(routes: readonly Route[]): (event: HttpEvent, conte
     }
     if (parameters) event.pathParameters = { ...event.pathParameters, ...parameters };
     return route.handler(event, context as ApiContext);
+  };
+  return (event, context) => {
+    try {
+      return dispatch(event, context);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   };
 }
