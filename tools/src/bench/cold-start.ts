@@ -47,6 +47,11 @@ const DEPENDENCIES: Array<{ name: string; source: string }> = [
   { name: 'valibot', source: "require('valibot');" },
 ];
 
+/** The packages Lambda's Node.js runtimes ship (AWS SDK for JavaScript v3 and its Smithy core). */
+const SDK_PACKAGES = ['@aws-sdk/*', '@smithy/*'] as const;
+const SDK_BUNDLED = 'api built here, AWS SDK bundled';
+const SDK_EXTERNAL = 'api built here, AWS SDK external (the runtime\'s, from NODE_PATH)';
+
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -77,11 +82,27 @@ export const coldStartSection: BenchSection = {
         await build({ ...options, stdin: { contents: dep.source, resolveDir: root, loader: 'js' }, outfile: file });
         deps.push({ name: dep.name, file });
       }
-      const targets = [{ name: 'empty handler', file: empty }, { name: 'dist/apps/api/main.js', file: BUNDLE }, ...deps];
+      // The question of the AWS SDK "provided by the runtime": the api built here twice from one entry with the same
+      // options, the SDK (@aws-sdk/*, @smithy/*) bundled or left external — then loaded as the Lambda runtime's copy
+      // would be, its CommonJS builds from node_modules on NODE_PATH (this workspace's versions stand in for the runtime's).
+      const sdkBundled = join(dir, 'api-sdk-bundled.js');
+      const sdkExternal = join(dir, 'api-sdk-external.js');
+      const entry = { entryPoints: [join(root, 'apps/api/src/main.ts')], tsconfig: join(root, 'apps/api/tsconfig.json') };
+      await build({ ...options, ...entry, outfile: sdkBundled });
+      // `import()` lowered to `require()`: a dynamic import of a bare name does not search NODE_PATH.
+      await build({ ...options, ...entry, external: [...SDK_PACKAGES], supported: { 'dynamic-import': false }, outfile: sdkExternal });
+      const runtimeSdkEnv = { ...LAMBDA_ENV, NODE_PATH: join(root, 'node_modules') };
+      const targets: Array<{ name: string; file: string; env?: Record<string, string> }> = [
+        { name: 'empty handler', file: empty },
+        { name: 'dist/apps/api/main.js', file: BUNDLE },
+        { name: SDK_BUNDLED, file: sdkBundled },
+        { name: SDK_EXTERNAL, file: sdkExternal, env: runtimeSdkEnv },
+        ...deps,
+      ];
       const timings = new Map<string, InitTiming[]>(targets.map((t) => [t.name, []]));
       for (let run = 1; run <= RUNS; run++) {
         progress(`cold: run ${run} of ${RUNS} (${targets.length} fresh processes, interleaved)`);
-        for (const target of targets) timings.get(target.name)?.push(await timeFreshRequire(target.file, LAMBDA_ENV));
+        for (const target of targets) timings.get(target.name)?.push(await timeFreshRequire(target.file, target.env ?? LAMBDA_ENV));
       }
       // The first request, against a throwaway MariaDB and the local Secrets Manager endpoint: init, then one
       // `GET /` (the secret, which the api started fetching during init; a connection; the statement).
@@ -90,6 +111,7 @@ export const coldStartSection: BenchSection = {
       const firsts = new Map<string, FirstRequestTiming[]>([
         ['empty handler', []],
         ['dist/apps/api/main.js', []],
+        [SDK_EXTERNAL, []],
       ]);
       try {
         const env = { ...LAMBDA_ENV, ...backend.env() };
@@ -98,6 +120,7 @@ export const coldStartSection: BenchSection = {
           progress(`cold: first request, run ${run} of ${RUNS} (empty handler and api, fresh processes)`);
           firsts.get('empty handler')?.push(await timeFirstRequest(empty, env, event, 200));
           firsts.get('dist/apps/api/main.js')?.push(await timeFirstRequest(BUNDLE, env, event, 200));
+          firsts.get(SDK_EXTERNAL)?.push(await timeFirstRequest(sdkExternal, { ...env, NODE_PATH: runtimeSdkEnv.NODE_PATH }, event, 200));
         }
       } finally {
         await backend.stop();
@@ -121,6 +144,9 @@ export const coldStartSection: BenchSection = {
       const apiCompile = median(apiRuns.map((t) => t.compile));
       const initOverEmpty = (name: string) => median((timings.get(name) ?? []).map((t) => t.init)) - emptyInit;
       const sdkInit = initOverEmpty(DEPENDENCIES[0]?.name ?? '');
+      const compileOf = (name: string) => median((timings.get(name) ?? []).map((t) => t.compile));
+      const totalOf = (name: string) => median((firsts.get(name) ?? []).map((r) => r.init + r.first));
+      const externalHelps = initOverEmpty(SDK_EXTERNAL) < initOverEmpty(SDK_BUNDLED) && totalOf(SDK_EXTERNAL) < totalOf('dist/apps/api/main.js');
       const mysqlInit = initOverEmpty(DEPENDENCIES[1]?.name ?? '');
       return [
         '### Method',
@@ -177,7 +203,16 @@ export const coldStartSection: BenchSection = {
           'parsers compiled on first use, the secret over loopback, one login and one statement. The aim of 60 ms is ' +
           'not within reach of these dependencies on this machine: the SDK alone (import and a client) adds ' +
           `${f(sdkInit)} ms and mysql2 ${f(mysqlInit)} ms. Reaching it would mean replacing one: a Secrets Manager call ` +
-          'signed with `@smithy/signature-v4` in place of the SDK client, or a smaller MySQL driver. Node 22\'s compile ' +
+          'signed with `@smithy/signature-v4` in place of the SDK client, or a smaller MySQL driver. Leaving the SDK to ' +
+          `the Lambda runtime ${externalHelps ? 'would help in this run' : 'does not help'}: built alike, the api inits in ${f(initOverEmpty(SDK_EXTERNAL))} ms over the ` +
+          `empty handler with the SDK external against ${f(initOverEmpty(SDK_BUNDLED))} ms with it bundled, and takes ` +
+          `${f(totalOf(SDK_EXTERNAL))} ms to its first answer against ${f(totalOf('dist/apps/api/main.js'))} ms: what is ` +
+          `not compiled with the bundle (${f(compileOf(SDK_EXTERNAL))} ms against ${f(compileOf(SDK_BUNDLED))} ms) is ` +
+          'spent loading the SDK\'s CommonJS builds file by file' +
+          (externalHelps
+            ? ', yet less than that; the SDK stays bundled all the same, its version pinned with the rest of the lock file, until runs agree. '
+            : ', so the SDK stays bundled, its version pinned with the rest of the lock file. ') +
+          'Node 22\'s compile ' +
           'cache (`module.enableCompileCache`), which would spare most of the compile time, cannot be measured on this ' +
           "machine's Node 20.",
         '',
