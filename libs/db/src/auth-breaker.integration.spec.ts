@@ -13,7 +13,10 @@ beforeAll(async () => {
   server = await startMysql();
 });
 afterAll(() => server?.stop());
-afterEach(() => db?.close());
+afterEach(() => {
+  jest.useRealTimers();
+  return db?.close();
+});
 
 /** A provider whose password is wrong, counting every call it gets. */
 function wrongPassword() {
@@ -55,6 +58,19 @@ it('refreshes once for a password that stays wrong, then answers 1045s at once d
   expect(capture.text()).not.toContain(wrong.password);
 });
 
+it('counts and logs a refresh that did not help once, however many callers it failed', async () => {
+  const { provider, calls } = wrongPassword();
+  const capture = captureLogger();
+  db = clientWith(provider, 60_000, capture.logger);
+
+  const burst = await Promise.all(Array.from({ length: 6 }, () => db.query('SELECT 1').catch((e: unknown) => e)));
+
+  expect(burst.every((e) => e instanceof DatabaseAuthError)).toBe(true);
+  expect(calls.refresh).toBe(1);
+  expect(db.stats()).toMatchObject({ credentialRefreshes: 1, credentialRefreshFailures: 1 });
+  expect(capture.lines.filter((l) => l.message === 'database rejected the credentials, also after refreshing them')).toHaveLength(1);
+});
+
 it('tries one refresh again once the cool-down is over', async () => {
   const { provider, calls } = wrongPassword();
   db = clientWith(provider, 300);
@@ -90,9 +106,35 @@ it('answers unavailable (not an auth error) when the credentials cannot be refre
   };
   db = clientWith(provider, 60_000);
 
-  const error = await db.query('SELECT 1').catch((e: unknown) => e);
+  const errors = await Promise.all(Array.from({ length: 6 }, () => db.query('SELECT 1').catch((e: unknown) => e)));
 
-  expect(error).toBeInstanceOf(DatabaseUnavailableError);
-  expect(error).toMatchObject({ reason: 'credentials' });
-  expect(db.stats()).toMatchObject({ credentialRefreshes: 1, credentialRefreshFailures: 1 });
+  for (const error of errors) {
+    expect(error).toBeInstanceOf(DatabaseUnavailableError);
+    expect(error).toMatchObject({ reason: 'credentials' });
+  }
+  // Six callers shared one refresh that failed: one refresh, one failure, the other five answered at once.
+  expect(db.stats()).toMatchObject({ credentialRefreshes: 1, credentialRefreshFailures: 1, authFailuresShortCircuited: 5 });
+});
+
+it('asks the provider again once the failed refresh is no longer shared', async () => {
+  // Only the clock is faked: the driver's sockets and timers run for real.
+  jest.useFakeTimers({ now: Date.now(), doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'performance', 'hrtime'] });
+  let refreshes = 0;
+  const provider: CredentialsProvider = {
+    get: async () => ({ username: server.app.user, password: 'wrong' }),
+    refresh: async () => {
+      refreshes++;
+      if (refreshes === 1) throw Object.assign(new Error('Secrets Manager is down'), { name: 'InternalServiceError' });
+      return { username: server.app.user, password: server.app.password };
+    },
+  };
+  db = createDbClient({ host: server.host, port: server.port, database: server.database, credentials: provider, pinning: 'off' });
+
+  await expect(db.query('SELECT 1')).rejects.toBeInstanceOf(DatabaseUnavailableError);
+  await expect(db.query('SELECT 1')).rejects.toBeInstanceOf(DatabaseUnavailableError);
+  expect(refreshes).toBe(1);
+  jest.setSystemTime(Date.now() + 5_001);
+  await expect(db.query('SELECT 1 AS one')).resolves.toEqual([{ one: 1 }]);
+  expect(refreshes).toBe(2);
+  jest.useRealTimers();
 });

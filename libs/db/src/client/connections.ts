@@ -28,6 +28,9 @@ export const newCounters = (): Counters => ({
   poolWaitMs: 0,
 });
 
+/** Seconds callers are told to wait after the credentials could not be refreshed; that failure is shared as long. */
+const REFRESH_RETRY_AFTER_S = 5;
+
 /** Failures of getting a connection that are worth another attempt after a backoff. */
 const RETRIABLE: ReadonlySet<FailureKind> = new Set(['busy', 'connection-lost', 'closed']);
 const REASON: Partial<Record<FailureKind, UnavailableReason>> = { busy: 'busy', 'connection-lost': 'unreachable', closed: 'unreachable' };
@@ -63,6 +66,8 @@ export class ConnectionSource {
   /** The last value the provider gave (by identity): only a value it has not given before is adopted by peek(). */
   private lastFromProvider: DbCredentials | undefined;
   private closed = false;
+  /** The last refresh that failed (the provider threw), for the pool it was for, shared until `until`. */
+  private failedRefresh: { rejected: PoolGeneration; until: number; error: () => DatabaseError } | undefined;
   private readonly now: () => number;
 
   constructor(private readonly settings: ConnectionSourceSettings) {
@@ -157,6 +162,13 @@ export class ConnectionSource {
    */
   private refreshCredentials(rejected: PoolGeneration): Promise<void> {
     if (this.current !== rejected) return Promise.resolve();
+    const failed = this.failedRefresh;
+    if (failed && failed.rejected === rejected && this.now() < failed.until) {
+      // The provider failed for this pool a moment ago: callers whose 1045 came in after it share that answer
+      // instead of asking again (each would otherwise be one more refresh, one more failure, one more pool).
+      this.settings.counters.authFailuresShortCircuited++;
+      return Promise.reject(failed.error());
+    }
     this.refreshing ??= (async () => {
       const { credentials: provider, counters, logger } = this.settings;
       try {
@@ -181,9 +193,17 @@ export class ConnectionSource {
       } catch (cause) {
         counters.credentialRefreshFailures++;
         logger.error('could not refresh the database credentials', { error: cause instanceof Error ? cause.name : 'unknown' });
-        throw cause instanceof DatabaseError
-          ? cause
-          : new DatabaseUnavailableError('could not refresh the database credentials', { cause, attempts: 1, retryAfterSeconds: 5, reason: 'credentials' });
+        const error = () =>
+          cause instanceof DatabaseError
+            ? cause
+            : new DatabaseUnavailableError('could not refresh the database credentials', {
+                cause,
+                attempts: 1,
+                retryAfterSeconds: REFRESH_RETRY_AFTER_S,
+                reason: 'credentials',
+              });
+        this.failedRefresh = { rejected, until: this.now() + REFRESH_RETRY_AFTER_S * 1000, error };
+        throw error();
       } finally {
         this.refreshing = undefined;
       }
