@@ -6,7 +6,7 @@
  *   npx nx run workspace-plugin:bench-metrics     (BENCH_CALLS=50000 by default)
  */
 import { apiMetrics, routeManifest } from '@serverless-app/api';
-import { createDbClient, type DbClientCounters, staticCredentials } from '@serverless-app/db';
+import { createDbClient, type CredentialsProvider, type DbClientCounters } from '@serverless-app/db';
 import { restApiEvent } from '@serverless-app/testing';
 import { summarise } from './stats';
 
@@ -14,8 +14,12 @@ const CALLS = Number(process.env['BENCH_CALLS'] ?? 50_000);
 const BLOCK = 1_000;
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
+/** Credentials for a client that must never connect: asking for them fails. */
+const noCredentials = () => Promise.reject(new Error('the metrics bench never connects to a database'));
+const neverConnects: CredentialsProvider = { get: noCredentials, refresh: noCredentials };
+
 /** A real client (never connected: nothing here sends a statement) for its live counters, moved in place here. */
-const client = createDbClient({ host: '127.0.0.1', port: 9, database: 'bench', credentials: staticCredentials({ username: 'bench', password: 'bench' }), pinning: 'off' });
+const client = createDbClient({ host: '127.0.0.1', port: 9, database: 'bench', credentials: neverConnects, pinning: 'off' });
 const counters = client.liveCounters() as DbClientCounters;
 const secret = { backgroundRefreshFailures: 0 };
 
