@@ -14,7 +14,9 @@ import { startBenchBackend } from './world';
 
 const RUNS = Math.max(10, Number(process.env['BENCH_COLD_RUNS'] ?? 15));
 const root = workspaceRoot();
-const BUNDLE = join(root, 'dist/apps/api/main.js');
+/** The deployed bundle, and its row in the tables. */
+const API_ROW = 'dist/apps/api/main.js';
+const BUNDLE = join(root, API_ROW);
 
 /** The environment of the api in Lambda (credentials from the execution role, as Lambda sets them); nothing is called. */
 const LAMBDA_ENV: Record<string, string> = {
@@ -94,7 +96,7 @@ export const coldStartSection: BenchSection = {
       const runtimeSdkEnv = { ...LAMBDA_ENV, NODE_PATH: join(root, 'node_modules') };
       const targets: Array<{ name: string; file: string; env?: Record<string, string> }> = [
         { name: 'empty handler', file: empty },
-        { name: 'dist/apps/api/main.js', file: BUNDLE },
+        { name: API_ROW, file: BUNDLE },
         { name: SDK_BUNDLED, file: sdkBundled },
         { name: SDK_EXTERNAL, file: sdkExternal, env: runtimeSdkEnv },
         ...deps,
@@ -110,7 +112,7 @@ export const coldStartSection: BenchSection = {
       const backend = await startBenchBackend();
       const firsts = new Map<string, FirstRequestTiming[]>([
         ['empty handler', []],
-        ['dist/apps/api/main.js', []],
+        [API_ROW, []],
         [SDK_EXTERNAL, []],
       ]);
       try {
@@ -119,18 +121,18 @@ export const coldStartSection: BenchSection = {
         for (let run = 1; run <= RUNS; run++) {
           progress(`cold: first request, run ${run} of ${RUNS} (empty handler and api, fresh processes)`);
           firsts.get('empty handler')?.push(await timeFirstRequest(empty, env, event, 200));
-          firsts.get('dist/apps/api/main.js')?.push(await timeFirstRequest(BUNDLE, env, event, 200));
+          firsts.get(API_ROW)?.push(await timeFirstRequest(BUNDLE, env, event, 200));
           firsts.get(SDK_EXTERNAL)?.push(await timeFirstRequest(sdkExternal, { ...env, NODE_PATH: runtimeSdkEnv.NODE_PATH }, event, 200));
         }
       } finally {
         await backend.stop();
       }
-      const firstRows = [...firsts].map(([name, runs]) => {
-        const emptyRuns = firsts.get('empty handler') ?? [];
-        const total = (r: FirstRequestTiming) => r.init + r.first;
-        return `| ${name} | ${f(median(runs.map((r) => r.init)))} | ${f(median(runs.map((r) => r.first)))} | ${f(p90(runs.map((r) => r.first)))} | ${f(median(runs.map(total)))} | ${f(median(runs.map(total)) - median(emptyRuns.map(total)))} |`;
-      });
-      const apiFirst = median((firsts.get('dist/apps/api/main.js') ?? []).map((r) => r.first));
+      const totalOf = (name: string) => median((firsts.get(name) ?? []).map((r) => r.init + r.first));
+      const firstRows = [...firsts].map(
+        ([name, runs]) =>
+          `| ${name} | ${f(median(runs.map((r) => r.init)))} | ${f(median(runs.map((r) => r.first)))} | ${f(p90(runs.map((r) => r.first)))} | ${f(totalOf(name))} | ${f(totalOf(name) - totalOf('empty handler'))} |`,
+      );
+      const apiFirst = median((firsts.get(API_ROW) ?? []).map((r) => r.first));
 
       const emptyInit = median((timings.get('empty handler') ?? []).map((t) => t.init));
       const rows = targets.map((t) => {
@@ -139,14 +141,13 @@ export const coldStartSection: BenchSection = {
         const compile = median(runs.map((r) => r.compile));
         return `| ${t.name} | ${kb(t.file)} | ${f(median(init))} | ${f(p90(init))} | ${f(median(init) - emptyInit)} | ${f(compile)} |`;
       });
-      const apiRuns = timings.get('dist/apps/api/main.js') ?? [];
+      const apiRuns = timings.get(API_ROW) ?? [];
       const apiInit = median(apiRuns.map((t) => t.init)) - emptyInit;
       const apiCompile = median(apiRuns.map((t) => t.compile));
       const initOverEmpty = (name: string) => median((timings.get(name) ?? []).map((t) => t.init)) - emptyInit;
       const sdkInit = initOverEmpty(DEPENDENCIES[0]?.name ?? '');
       const compileOf = (name: string) => median((timings.get(name) ?? []).map((t) => t.compile));
-      const totalOf = (name: string) => median((firsts.get(name) ?? []).map((r) => r.init + r.first));
-      const externalHelps = initOverEmpty(SDK_EXTERNAL) < initOverEmpty(SDK_BUNDLED) && totalOf(SDK_EXTERNAL) < totalOf('dist/apps/api/main.js');
+      const externalHelps = initOverEmpty(SDK_EXTERNAL) < initOverEmpty(SDK_BUNDLED) && totalOf(SDK_EXTERNAL) < totalOf(API_ROW);
       const mysqlInit = initOverEmpty(DEPENDENCIES[1]?.name ?? '');
       return [
         '### Method',
@@ -206,7 +207,7 @@ export const coldStartSection: BenchSection = {
           'signed with `@smithy/signature-v4` in place of the SDK client, or a smaller MySQL driver. Leaving the SDK to ' +
           `the Lambda runtime ${externalHelps ? 'would help in this run' : 'does not help'}: built alike, the api inits in ${f(initOverEmpty(SDK_EXTERNAL))} ms over the ` +
           `empty handler with the SDK external against ${f(initOverEmpty(SDK_BUNDLED))} ms with it bundled, and takes ` +
-          `${f(totalOf(SDK_EXTERNAL))} ms to its first answer against ${f(totalOf('dist/apps/api/main.js'))} ms: what is ` +
+          `${f(totalOf(SDK_EXTERNAL))} ms to its first answer against ${f(totalOf(API_ROW))} ms: what is ` +
           `not compiled with the bundle (${f(compileOf(SDK_EXTERNAL))} ms against ${f(compileOf(SDK_BUNDLED))} ms) is ` +
           'spent loading the SDK\'s CommonJS builds file by file' +
           (externalHelps

@@ -38,18 +38,18 @@ const FIRST_REQUEST_PROBE = `
   const t0 = performance.now();
   const { handler } = require(process.argv[1]);
   setImmediate(() => {
-  const t1 = performance.now();
-  const context = {
-    awsRequestId: 'cold-start-1', functionName: 'serverless-app-api', functionVersion: '$LATEST', memoryLimitInMB: '512',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:serverless-app-api', logGroupName: '/aws/lambda/serverless-app-api',
-    logStreamName: 'cold', callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => 10000 - (performance.now() - t1),
-    done() {}, fail() {}, succeed() {},
-  };
-  Promise.resolve(handler(JSON.parse(process.env.BENCH_EVENT), context)).then((response) => {
-    const t2 = performance.now();
-    process.stdout.write('\\n${RESULT}' + JSON.stringify({ init: t1 - t0, first: t2 - t1, status: response && response.statusCode }) + '\\n');
-    process.exit(0);
-  });
+    const t1 = performance.now();
+    const context = {
+      awsRequestId: 'cold-start-1', functionName: 'serverless-app-api', functionVersion: '$LATEST', memoryLimitInMB: '512',
+      invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:serverless-app-api', logGroupName: '/aws/lambda/serverless-app-api',
+      logStreamName: 'cold', callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => 10000 - (performance.now() - t1),
+      done() {}, fail() {}, succeed() {},
+    };
+    Promise.resolve(handler(JSON.parse(process.env.BENCH_EVENT), context)).then((response) => {
+      const t2 = performance.now();
+      process.stdout.write('\\n${RESULT}' + JSON.stringify({ init: t1 - t0, first: t2 - t1, status: response && response.statusCode }) + '\\n');
+      process.exit(0);
+    });
   });`;
 
 async function probe(script: string, file: string, env: Record<string, string>): Promise<number> {
@@ -69,7 +69,7 @@ export async function timeFreshRequire(file: string, env: Record<string, string>
 
 /** What one fresh process measured of a handler's first invocation (milliseconds). */
 export interface FirstRequestTiming {
-  /** `require()` of the file, as in {@link InitTiming}. */
+  /** Init, as in {@link InitTiming}. */
   init: number;
   /** The first invocation, from the end of init to its answer (the secret fetch, connecting, the statement). */
   first: number;

@@ -21,6 +21,12 @@ export interface InvocationLogger extends DbClientLogger {
   getLevelName(): string;
 }
 
+/** {@link invocationLogger}: the logger to hand out, and `begin`, called once per invocation. */
+export interface InvocationLogs {
+  logger: InvocationLogger;
+  begin(context: Context, correlationId: string | undefined): void;
+}
+
 /**
  * A logger that carries the current invocation's Lambda context and correlation id, handed to the logger only
  * when a line is written: Powertools' `addContext` and `setCorrelationId` cost a few microseconds per call
@@ -32,7 +38,7 @@ export interface InvocationLogger extends DbClientLogger {
  * begin(context, event.requestContext.requestId); // per invocation
  * logger.warn('…'); // carries function_request_id and correlation_id
  */
-export function invocationLogger(target: RequestLogger): { logger: InvocationLogger; begin(context: Context, correlationId: string | undefined): void } {
+export function invocationLogger(target: RequestLogger): InvocationLogs {
   let pending: { context: Context; correlationId: string | undefined } | undefined;
   let first = true;
   const apply = () => {
@@ -78,7 +84,7 @@ function correlationIdOf(event: HttpEvent): string | undefined {
  * const logs = invocationLogger(new Logger({ serviceName: 'serverless-app-api' }));
  * middy(router, { timeoutEarlyInMillis: 0 }).use(correlationId(logs, 'serverless-app-api')).use(httpErrorHandler(logs.logger))
  */
-export function correlationId(logs: ReturnType<typeof invocationLogger>, service: string): MiddlewareObj<HttpEvent, HttpResponse> {
+export function correlationId(logs: InvocationLogs, service: string): MiddlewareObj<HttpEvent, HttpResponse> {
   const served = requestLine(service, logs.logger.getLevelName());
   const echo = (request: { event: HttpEvent; context: Context; response: HttpResponse | null | undefined }) => {
     const response = request.response;

@@ -10,6 +10,7 @@ import { ConnectionSource, type Counters, newCounters } from './connections';
 import { AUTH_FAILURE_COOLDOWN_DEFAULT_MS, poolDriverOptions, STATEMENT_TIMEOUT_DEFAULT_MS, validateOptions } from './options';
 import { okPacketOf, rowsOf } from './results';
 import { StatementRunner } from './statements';
+import { TextMemo } from './text-memo';
 import { runTransaction } from './transaction';
 import type { DbClient, DbClientOptions, DbClientStats, Queryable, StatementInstrument, StatementOptions, TransactionOptions, WriteResult } from './types';
 
@@ -22,7 +23,7 @@ class ProxyPoolClient implements DbClient {
   private readonly logger: DbClientLogger;
   private readonly instrument: StatementInstrument | undefined;
   /** Statement texts the pinning guard found nothing in. */
-  private readonly unpinning = new Set<string>();
+  private readonly unpinning = new TextMemo<true>();
   private closed = false;
 
   constructor(options: DbClientOptions) {
@@ -108,20 +109,15 @@ class ProxyPoolClient implements DbClient {
    */
   private checkPinning(sql: string, params: readonly unknown[]): void {
     if (this.guard.mode === 'off') return;
-    if (this.unpinning.has(sql) && inlinedBytesAtMost(sql, params) <= MAX_UNPINNED_STATEMENT_BYTES) return;
+    if (this.unpinning.get(sql) && inlinedBytesAtMost(sql, params) <= MAX_UNPINNED_STATEMENT_BYTES) return;
     const text = params.length > 0 ? format(sql, params as Parameters<typeof format>[1]) : sql;
-    if (this.guard.check(text).length > 0) return;
-    if (this.unpinning.size >= TEXTS_KEPT) this.unpinning.clear(); // texts built with values inlined: start over, never grow
-    this.unpinning.add(sql);
+    if (this.guard.check(text).length === 0) this.unpinning.set(sql, true);
   }
 
   private assertOpen(): void {
     if (this.closed) throw new DatabaseError('the database client is closed');
   }
 }
-
-/** How many statement texts a client remembers as not pinning. */
-const TEXTS_KEPT = 256;
 
 /**
  * The most UTF-8 bytes `sql` can take once mysql2 inlines `params`: at most 3 bytes per UTF-16 code unit (an

@@ -6,6 +6,7 @@ import { isReplayableRead, leadingVerb } from '../statement-kind';
 import type { ConnectionSource, Counters } from './connections';
 import type { Connection } from './pool-generation';
 import { serverLimitMs, withServerTimeLimit } from './server-time-limit';
+import { TextMemo } from './text-memo';
 import type { StatementOptions } from './types';
 import { StatementWatchdog } from './watchdog';
 
@@ -29,9 +30,6 @@ const NOT_APPLIED: Partial<Record<FailureKind, { reason: UnavailableReason; mess
 /** Failures after which the connection is still good to lend again. */
 const CONNECTION_SURVIVES: ReadonlySet<FailureKind> = new Set(['other', 'contention', 'interrupted', 'busy']);
 
-/** How many statement texts {@link StatementRunner} keeps parsed. */
-const SHAPES_KEPT = 256;
-
 interface StatementShape {
   /** {@link isReplayableRead} */
   read: boolean;
@@ -50,7 +48,7 @@ type Mysql2Connection = Connection & { _isMariaDB?: boolean };
 export class StatementRunner {
   /** Enforces the client-side time limit of every statement with one timer. */
   private readonly watchdog = new StatementWatchdog();
-  private readonly shapes = new Map<string, StatementShape>();
+  private readonly shapes = new TextMemo<StatementShape>();
 
   constructor(
     private readonly source: ConnectionSource,
@@ -116,15 +114,9 @@ export class StatementRunner {
     });
   }
 
-  /** What is read off a statement's text, parsed once per distinct text (applications send a few dozen, values apart). */
+  /** What is read off a statement's text, parsed once per distinct text. */
   private shapeOf(sql: string): StatementShape {
-    let shape = this.shapes.get(sql);
-    if (!shape) {
-      if (this.shapes.size >= SHAPES_KEPT) this.shapes.clear(); // texts built with values inlined: start over, never grow
-      shape = { read: isReplayableRead(sql), lead: leadingVerb(sql) };
-      this.shapes.set(sql, shape);
-    }
-    return shape;
+    return this.shapes.get(sql) ?? this.shapes.set(sql, { read: isReplayableRead(sql), lead: leadingVerb(sql) });
   }
 
   /**
